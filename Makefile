@@ -1,0 +1,38 @@
+# jobindblik: the two commands a new user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME := $(CURDIR)/.dagster
+
+.PHONY: run test dev bench validate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall when the dependencies change; constraints.txt pins the versions the suite ran with.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	touch $@
+
+run: $(VENV)/.installed  ## materialise every asset from the bundled sample and publish serving.duckdb
+	$(BIN)/jobindblik run
+
+test: $(VENV)/.installed-dev  ## the whole suite, offline
+	$(BIN)/python -m pytest
+
+dev: $(VENV)/.installed  ## the Dagster UI and daemon on http://127.0.0.1:3000
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+validate: $(VENV)/.installed  ## the code location loads
+	$(BIN)/dagster definitions validate -w workspace.yaml
+
+bench: $(VENV)/.installed  ## time a cold run and a second run with nothing new
+	$(BIN)/python -m pipelines.bench
+
+clean:  ## the generated warehouse, landing, quarantine and Dagster state (not .venv)
+	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/landing warehouse/quarantine
+	find .dagster -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +

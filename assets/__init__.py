@@ -1,0 +1,1 @@
+"""Asset definitions by layer: landing -> staging -> core -> indicators -> publish."""

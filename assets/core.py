@@ -1,0 +1,138 @@
+"""Core reference dimensions: areas, benefit groups and periods."""
+
+from datetime import date
+
+import dagster as dg
+import pandas as pd
+
+from assets.checks import pandera_check
+from assets.metadata import table_metadata
+from pipelines.resources.reference import ReferenceData
+from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
+from schemas.codelists import HELE_LANDET
+from schemas.dimensions import DimOmraade, DimPeriode, DimYdelsesgruppe
+from schemas.validation import validate
+from warehouse.tables import replace_rows
+
+FIRST_YEAR = 2007  # DST's AUK series and jobindsats' longest series start around here.
+
+
+def build_dim_omraade(kommuner: pd.DataFrame) -> pd.DataFrame:
+    """Hele landet, the aggregate areas and the 98 kommuner from the kommune master data.
+
+    Codes: kommuner and regions keep their DST codes ('657', '082'), hele landet is '000',
+    landsdele are 'LD' + the DST landsdel number, kommunegrupper 'KG' + the DST group number,
+    and the eight RAR (2015-2024) 'RAR1'..'RAR8' in DST order of their first kommune.
+    """
+    k = kommuner[kommuner["er_kommune"] == "true"].copy()
+    k["sortering"] = k["dst_sortering"].astype(int)
+    k = k.sort_values("sortering")
+    k["landsdel_kode"] = "LD" + k["landsdel_kode_dst"]
+    k["kommunegruppe_kode"] = "KG" + k["kommunegruppe_kode"]
+    rar_names = list(dict.fromkeys(k["rar_2015_2024_inferred"]))
+    rar_code = {name: f"RAR{i}" for i, name in enumerate(rar_names, start=1)}
+    k["rar_kode"] = k["rar_2015_2024_inferred"].map(rar_code)
+
+    def level(frame, code, name, niveau, offset, **parents):
+        rows = frame.drop_duplicates(code)
+        return pd.DataFrame(
+            {
+                "omraade_kode": rows[code].values,
+                "omraade_navn": rows[name].values,
+                "niveau": niveau,
+                **{column: rows[source].values if source else None for column, source in parents.items()},
+                "sortering": offset + pd.RangeIndex(len(rows)),
+            }
+        )
+
+    none = dict(region_kode=None, landsdel_kode=None, rar=None, kommunegruppe=None, nuts3=None)
+    parts = [
+        pd.DataFrame([{"omraade_kode": HELE_LANDET, "omraade_navn": "Hele landet", "niveau": "land", **none, "sortering": 0}]),
+        level(k, "regionskode_dst", "regionsnavn", "region", 10, **none),
+        level(k, "landsdel_kode", "landsdelsnavn", "landsdel", 20, **{**none, "region_kode": "regionskode_dst", "nuts3": "nuts3"}),
+        level(k, "rar_kode", "rar_2015_2024_inferred", "rar", 40, **none),
+        level(k, "kommunegruppe_kode", "kommunegruppe", "kommunegruppe", 50, **none),
+        pd.DataFrame(
+            {
+                "omraade_kode": k["kommunekode"].str.zfill(3).values,
+                "omraade_navn": k["kommunenavn"].values,
+                "niveau": "kommune",
+                "region_kode": k["regionskode_dst"].values,
+                "landsdel_kode": k["landsdel_kode"].values,
+                "rar": k["rar_kode"].values,
+                "kommunegruppe": k["kommunegruppe_kode"].values,
+                "nuts3": k["nuts3"].values,
+                "sortering": 1000 + k["sortering"].values,
+            }
+        ),
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def build_dim_periode(first_year: int, last_year: int) -> pd.DataFrame:
+    """Every M, Q, QMAT and Y period from `first_year` to `last_year`, with start and end dates."""
+    rows = []
+    for year in range(first_year, last_year + 1):
+        rows.append((f"{year}", "Y", date(year, 1, 1), 12))
+        for quarter in range(1, 5):
+            start = date(year, 3 * quarter - 2, 1)
+            rows.append((f"{year}Q{quarter:02d}", "Q", start, 3))
+            # QMATqq: the twelve months ending with quarter qq, e.g. 2020QMAT02 = 2019Q03..2020Q02.
+            rows.append((f"{year}QMAT{quarter:02d}", "QMAT", date(year - 1, 3 * quarter + 1, 1) if quarter < 4 else date(year, 1, 1), 12))
+        for month in range(1, 13):
+            rows.append((f"{year}M{month:02d}", "M", date(year, month, 1), 1))
+    frame = pd.DataFrame(rows, columns=["periode", "periodetype", "start_dato", "maaneder"])
+    frame["start_dato"] = pd.to_datetime(frame["start_dato"])
+    frame["slut_dato"] = frame.apply(
+        lambda r: r["start_dato"] + pd.DateOffset(months=r["maaneder"]) - pd.Timedelta(days=1), axis=1
+    )
+    frame["aar"] = frame["periode"].str[:4].astype(int)
+    return frame
+
+
+def _write(warehouse: WarehouseResource, table: str, frame: pd.DataFrame, model) -> dg.MaterializeResult:
+    frame = validate(model, frame, table)
+    with warehouse.connect() as conn:
+        replace_rows(conn, table, frame, model)
+    return dg.MaterializeResult(metadata=table_metadata(frame, table))
+
+
+@dg.asset(
+    key=["mart", "dim_omraade"],
+    group_name="core",
+    kinds={"duckdb", "pandas"},
+    pool=WRITER_POOL,
+    description="Areas: hele landet, 5 regions, 11 landsdele, 8 RAR, 5 kommunegrupper and the 98 kommuner.",
+)
+def dim_omraade(warehouse: WarehouseResource, reference: ReferenceData) -> dg.MaterializeResult:
+    return _write(warehouse, "mart.dim_omraade", build_dim_omraade(reference.table("kommuner")), DimOmraade)
+
+
+@dg.asset(
+    key=["mart", "dim_ydelsesgruppe"],
+    group_name="core",
+    kinds={"duckdb", "pandas"},
+    pool=WRITER_POOL,
+    description="The benefit groups, with jobindsats' label for each and the group it belongs to.",
+)
+def dim_ydelsesgruppe(warehouse: WarehouseResource, reference: ReferenceData) -> dg.MaterializeResult:
+    frame = reference.table("ydelsesgrupper").replace({"": None})
+    return _write(warehouse, "mart.dim_ydelsesgruppe", frame, DimYdelsesgruppe)
+
+
+@dg.asset(
+    key=["mart", "dim_periode"],
+    group_name="core",
+    kinds={"duckdb", "pandas"},
+    pool=WRITER_POOL,
+    description=f"M, Q, QMAT and Y periods from {FIRST_YEAR} to next year, with start and end dates.",
+)
+def dim_periode(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    return _write(warehouse, "mart.dim_periode", build_dim_periode(FIRST_YEAR, date.today().year + 1), DimPeriode)
+
+
+core_checks = [
+    pandera_check(dim_omraade.key, "mart.dim_omraade", DimOmraade),
+    pandera_check(dim_ydelsesgruppe.key, "mart.dim_ydelsesgruppe", DimYdelsesgruppe),
+    pandera_check(dim_periode.key, "mart.dim_periode", DimPeriode),
+]

@@ -1,0 +1,89 @@
+"""Indicators built only from core tables: the benchmark (resultatmål) with its rank band."""
+
+import dagster as dg
+
+from assets.checks import pandera_check
+from assets.core import dim_omraade, dim_ydelsesgruppe
+from assets.metadata import markdown_table, table_metadata
+from assets.staging import stg_jobindsats_y30r21
+from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
+from schemas.benchmark import Benchmark
+from schemas.validation import validate
+from warehouse.models import sql
+from warehouse.tables import replace_rows
+
+BENCHMARK = "mart.benchmark"
+
+# A recomputed forskel in percentage points may differ from the published one by rounding only.
+PP_TOLERANCE = 0.005
+
+
+@dg.asset(
+    key=["mart", "benchmark"],
+    deps=[stg_jobindsats_y30r21, dim_omraade, dim_ydelsesgruppe],
+    group_name="indicators",
+    kinds={"duckdb", "sql"},
+    pool=WRITER_POOL,
+    description=(
+        "Forventet against faktisk fuldtidspersoner per kommune (y30r21), with forskel recomputed and the rank "
+        "band placering_min..placering_max that the published, rounded shares allow."
+    ),
+)
+def benchmark(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        frame = validate(Benchmark, conn.execute(sql("benchmark")).df(), BENCHMARK)
+        replace_rows(conn, BENCHMARK, frame, Benchmark)
+    untied = frame["placering_min"] == frame["placering_max"]
+    return dg.MaterializeResult(
+        metadata={
+            **table_metadata(frame, BENCHMARK),
+            "periods": dg.MetadataValue.text(", ".join(sorted(frame["periode"].unique()))),
+            "untied_rows": dg.MetadataValue.int(int(untied.sum())),
+            "resultatmaal_opfyldt": dg.MetadataValue.int(int(frame["resultatmaal_opfyldt"].fillna(False).sum())),
+        }
+    )
+
+
+@dg.asset_check(
+    asset=benchmark,
+    blocking=True,
+    pool=WRITER_POOL,
+    description=(
+        "Recomputed forskel (antal and pct. point) equals the published one, and every published rank lies "
+        "inside the band computed from the rounded shares."
+    ),
+)
+def benchmark_matches_published(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect(read_only=True) as conn:
+        frame = conn.execute(f"select * from {BENCHMARK}").df()
+    antal_off = frame["forskel_antal_publiceret"].notna() & (frame["forskel_antal"] != frame["forskel_antal_publiceret"])
+    pp_off = frame["forskel_pct_point_publiceret"].notna() & (
+        (frame["forskel_pct_point"] - frame["forskel_pct_point_publiceret"]).abs() > PP_TOLERANCE
+    )
+    published = frame["placering_publiceret"].notna()
+    outside = published & (
+        (frame["placering_publiceret"] < frame["placering_min"]) | (frame["placering_publiceret"] > frame["placering_max"])
+    )
+    untied = published & (frame["placering_min"] == frame["placering_max"])
+    failing = frame[antal_off | pp_off | outside]
+    columns = ["periode", "omraade_kode", "omraade_navn", "ydelsesgruppe", "forskel_antal", "forskel_antal_publiceret",
+               "forskel_pct_point", "forskel_pct_point_publiceret", "placering_min", "placering_max", "placering_publiceret"]
+    return dg.AssetCheckResult(
+        passed=failing.empty,
+        description=None if failing.empty else (
+            f"{int(antal_off.sum())} forskel_antal, {int(pp_off.sum())} forskel_pct_point and "
+            f"{int(outside.sum())} placering rows disagree with the published y30r21"
+        ),
+        metadata={
+            "rows_checked": dg.MetadataValue.int(len(frame)),
+            "published_ranks_in_band": dg.MetadataValue.int(int((published & ~outside).sum())),
+            "untied_rows_matching_exactly": dg.MetadataValue.int(
+                int((untied & (frame["placering_publiceret"] == frame["placering_min"])).sum())
+            ),
+            "untied_rows": dg.MetadataValue.int(int(untied.sum())),
+            "disagreements": dg.MetadataValue.md(markdown_table(failing[columns], rows=20)),
+        },
+    )
+
+
+indicator_checks = [pandera_check(benchmark.key, BENCHMARK, Benchmark), benchmark_matches_published]

@@ -1,0 +1,31 @@
+"""Publish: the serving copy BI tools read, written only after every check upstream has passed."""
+
+import dagster as dg
+import pandas as pd
+
+from assets.core import dim_omraade, dim_periode, dim_ydelsesgruppe
+from assets.indicators import benchmark
+from assets.metadata import markdown_table
+from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
+from warehouse.publish import publish
+
+
+@dg.asset(
+    key=["publish", "serving_duckdb"],
+    deps=[dim_omraade, dim_ydelsesgruppe, dim_periode, benchmark],
+    group_name="publish",
+    kinds={"duckdb"},
+    pool=WRITER_POOL,
+    description="serving.duckdb beside the warehouse: every mart table, replaced atomically for BI readers.",
+)
+def serving_duckdb(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        counts = publish(conn, warehouse.serving_path)
+    table = pd.DataFrame(sorted(counts.items()), columns=["table", "rows"])
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(warehouse.serving_path)),
+            "tables": dg.MetadataValue.int(len(counts)),
+            "row_counts": dg.MetadataValue.md(markdown_table(table, rows=len(table))),
+        }
+    )

@@ -1,0 +1,1 @@
+"""jobindblik: the Dagster code location for Danish employment statistics."""

@@ -1,0 +1,40 @@
+"""The one error type for bad input: it always says where (file or request, row, column)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+MAX_LISTED = 10
+
+
+class Problem(NamedTuple):
+    """One thing wrong with an input. `row` is 1-based among the data rows; None for the envelope."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class InputError(ValueError):
+    """Bad input from `source` (a file path or a request), with every problem found in it."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        if not problems:
+            raise ValueError("InputError needs at least one problem")
+        self.source = source
+        self.problems = problems
+        listed = "; ".join(str(p) for p in problems[:MAX_LISTED])
+        more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""
+        super().__init__(f"{source}: {listed}{more}")
+
+    @classmethod
+    def single(cls, source: str, message: str, row: int | None = None, column: str | None = None):
+        return cls(source, [Problem(row, column, message)])

@@ -1,0 +1,1 @@
+"""Resources: everything assets reach outside themselves through (warehouse, landing, API clients)."""

@@ -1,0 +1,113 @@
+"""The landing zone: every response or file exactly as received, named by its content hash.
+
+A body lands once (same bytes, same file); its sidecar records what was asked and when it was
+last seen. Bad input is moved to quarantine with the reason beside it, so it never feeds staging
+again but is kept for whoever has to look at it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+META_SUFFIX = ".meta.json"
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def content_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class Landed:
+    """One landed body and what is known about how it arrived."""
+
+    path: Path
+    meta: dict[str, Any]
+
+    @property
+    def content_hash(self) -> str:
+        return self.meta["content_hash"]
+
+    @property
+    def request(self) -> str:
+        """How to name this input in an error message: the request or file it came from."""
+        return self.meta["request"]
+
+    def read_bytes(self) -> bytes:
+        return self.path.read_bytes()
+
+
+class LandingStore:
+    """Content-addressed files under `root/<source>/<table>/`, with a quarantine beside them."""
+
+    def __init__(self, root: Path, quarantine: Path):
+        self.root = root
+        self.quarantine_root = quarantine
+
+    def land(self, source: str, table: str, body: bytes, suffix: str, **meta: Any) -> Landed:
+        """Store `body` once; a repeat only moves `last_seen_at` forward."""
+        digest = content_hash(body)
+        folder = self.root / source / table
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{digest}{suffix}"
+        meta_path = folder / f"{digest}{META_SUFFIX}"
+        now = utc_now()
+        if meta_path.exists():
+            record = json.loads(meta_path.read_text(encoding="utf-8"))
+            record["last_seen_at"] = now
+        else:
+            _write_atomically(path, body)
+            record = {
+                "source": source,
+                "table": table,
+                "content_hash": digest,
+                "file": path.name,
+                "bytes": len(body),
+                "first_seen_at": now,
+                "last_seen_at": now,
+                **meta,
+            }
+        _write_atomically(meta_path, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+        return Landed(path, record)
+
+    def newest(self, source: str, table: str) -> Landed | None:
+        """The most recently seen body for a table, or None when nothing has landed."""
+        landed = self.all(source, table)
+        return max(landed, key=lambda item: item.meta["last_seen_at"]) if landed else None
+
+    def all(self, source: str, table: str) -> list[Landed]:
+        folder = self.root / source / table
+        out = []
+        for meta_path in sorted(folder.glob(f"*{META_SUFFIX}")):
+            record = json.loads(meta_path.read_text(encoding="utf-8"))
+            out.append(Landed(folder / record["file"], record))
+        return out
+
+    def quarantine(self, landed: Landed, reason: str) -> Path:
+        """Move a bad body out of landing, with its sidecar and a plain-text reason."""
+        folder = self.quarantine_root / landed.meta["source"] / landed.meta["table"]
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / landed.path.name
+        shutil.move(str(landed.path), target)
+        meta_path = landed.path.with_name(f"{landed.content_hash}{META_SUFFIX}")
+        shutil.move(str(meta_path), folder / meta_path.name)
+        (folder / f"{landed.content_hash}.reason.txt").write_text(
+            f"quarantined_at: {utc_now()}\nrequest: {landed.request}\nreason: {reason}\n", encoding="utf-8"
+        )
+        return target

@@ -1,0 +1,34 @@
+"""Where things live, read once from the environment (the public contract in DESIGN.md)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT_ROOT / "data"
+SAMPLE_DIR = DATA_DIR / "sample"
+REFERENCE_DIR = DATA_DIR / "reference"
+
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "jobindblik.duckdb"
+DEFAULT_JOBINDSATS_BASE_URL = "https://api.jobindsats.dk/v3"
+DEFAULT_STATBANK_BASE_URL = "https://api.statbank.dk/v1"
+
+SOURCES = ("sample", "live")
+
+
+def warehouse_path() -> Path:
+    """The working DuckDB file; the serving copy, landing and quarantine folders sit beside it."""
+    return Path(os.environ.get("JOBINDBLIK_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve()
+
+
+def source() -> str:
+    """`sample` (the bundled snapshot, the default) or `live` (the real APIs)."""
+    value = os.environ.get("JOBINDBLIK_SOURCE", "sample")
+    if value not in SOURCES:
+        raise ValueError(f"JOBINDBLIK_SOURCE must be one of {SOURCES}, not {value!r}")
+    return value
+
+
+def jobindsats_base_url() -> str:
+    return os.environ.get("JOBINDSATS_BASE_URL") or DEFAULT_JOBINDSATS_BASE_URL

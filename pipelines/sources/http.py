@@ -1,0 +1,106 @@
+"""HTTP with bounded retries: exponential backoff with jitter, capped in attempts and total time.
+
+Shared by the API clients. Retries 429, 5xx, connection errors and timeouts; every other status
+fails at once. The clock, sleep and jitter are parameters so tests can run on a fake clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import requests
+
+log = logging.getLogger("jobindblik.http")
+
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+class ApiError(RuntimeError):
+    """An API call that failed for good, with what the API said about it."""
+
+    def __init__(self, request: str, message: str, status: int | None = None, request_id: str | None = None):
+        self.request = request
+        self.status = status
+        self.request_id = request_id
+        parts = [f"{request} failed"]
+        if status is not None:
+            parts.append(f"with HTTP {status}")
+        text = " ".join(parts) + f": {message}"
+        if request_id:
+            text += f" (request_id {request_id})"
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """How hard to try: at most `attempts` calls and `budget_s` seconds of waiting in all."""
+
+    attempts: int = 4
+    base_s: float = 1.0
+    cap_s: float = 30.0
+    budget_s: float = 120.0
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1:
+            raise ValueError("Backoff needs at least one attempt")
+
+    def delay(self, attempt: int, jitter: float, retry_after: float | None = None) -> float:
+        """Wait before retry number `attempt` (1-based): full jitter, or what the server asked for."""
+        if retry_after is not None:
+            return min(retry_after, self.cap_s)
+        return min(self.cap_s, self.base_s * 2 ** (attempt - 1)) * (0.5 + jitter / 2)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def send(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    describe: str,
+    on_error: Callable[[requests.Response], ApiError],
+    params: Mapping[str, str] | None = None,
+    json: object | None = None,
+    timeout_s: float = 90.0,
+    backoff: Backoff = Backoff(),
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+    jitter: Callable[[], float] = random.random,
+) -> requests.Response:
+    """Send one request with retries; return the 2xx response or raise ApiError.
+
+    `describe` names the request in logs and errors; it must not contain secrets (the token
+    travels only in the session's headers). `on_error` turns a failed response into an ApiError
+    that carries the API's own cause and request id.
+    """
+    started = monotonic()
+    for attempt in range(1, backoff.attempts + 1):
+        retry_after = None
+        try:
+            response = session.request(method, url, params=params, json=json, timeout=timeout_s)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            failure: ApiError = ApiError(describe, f"{type(exc).__name__} after {attempt} attempt(s)")
+        else:
+            if response.ok:
+                return response
+            failure = on_error(response)
+            if response.status_code not in RETRYABLE_STATUS:
+                raise failure
+            retry_after = _retry_after(response)
+        wait = backoff.delay(attempt, jitter(), retry_after)
+        if attempt == backoff.attempts or monotonic() - started + wait > backoff.budget_s:
+            raise failure
+        log.warning("%s: attempt %d failed (%s); retrying in %.1f s", describe, attempt, failure, wait)
+        sleep(wait)
+    raise AssertionError("unreachable: the loop returns or raises")

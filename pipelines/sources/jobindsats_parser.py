@@ -1,0 +1,155 @@
+"""Reading jobindsats v3 bodies into typed frames, driven by the table specs in config.
+
+Every problem names the request or file, the data row (1-based) and the column label as the
+source wrote it, so an analyst can find it in the file they were sent.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipelines.errors import InputError, Problem
+
+TABLES_TOML = Path(__file__).resolve().parents[1] / "config" / "jobindsats_tables.toml"
+# Cells jobindsats and its CSV exports use for "no number here" (discretionised or unavailable).
+MISSING_TOKENS = frozenset({"", "-", ".", "..", "null"})
+COLUMN_TYPES = ("text", "count", "decimal")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    label: str
+    name: str
+    type: str
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    table_id: str
+    title: str
+    periodtype: str
+    query: dict[str, str]
+    columns: tuple[ColumnSpec, ...]
+    key: tuple[str, ...]
+
+
+@cache
+def table_specs() -> dict[str, TableSpec]:
+    """The jobindsats tables this pipeline knows, from `config/jobindsats_tables.toml`."""
+    with open(TABLES_TOML, "rb") as f:
+        raw = tomllib.load(f)
+    specs = {}
+    for table_id, entry in raw.items():
+        columns = tuple(
+            ColumnSpec(label, c["name"], c["type"], c.get("nullable", False)) for label, c in entry["columns"].items()
+        )
+        unknown = {c.type for c in columns} - set(COLUMN_TYPES)
+        if unknown:
+            raise ValueError(f"{TABLES_TOML.name} [{table_id}]: unknown column types {sorted(unknown)}")
+        specs[table_id] = TableSpec(
+            table_id, entry["title"], entry["periodtype"], dict(entry["query"]), columns, tuple(entry["key"])
+        )
+    return specs
+
+
+def parse_body(body: bytes, source: str) -> tuple[list[str], list[list[Any]]]:
+    """The `columns` and `rows` of a v3 JSON body, or an InputError saying what is wrong with it."""
+    try:
+        payload = json.loads(body.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError.single(source, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError.single(source, f"not valid JSON, possibly truncated: {exc.msg} (line {exc.lineno})") from exc
+    if not (
+        isinstance(payload, dict) and isinstance(payload.get("columns"), list) and isinstance(payload.get("rows"), list)
+    ):
+        raise InputError.single(source, "not a jobindsats v3 response: expected an object with 'columns' and 'rows'")
+    columns = [str(c) for c in payload["columns"]]
+    problems = [
+        Problem(number, None, f"has {len(row) if isinstance(row, list) else 'no'} cells, the header has {len(columns)}")
+        for number, row in enumerate(payload["rows"], start=1)
+        if not isinstance(row, list) or len(row) != len(columns)
+    ]
+    if problems:
+        raise InputError(source, problems)
+    return columns, payload["rows"]
+
+
+def parse_number(value: Any, kind: str) -> float | int | None:
+    """A JSON number or a Danish-formatted string ("9,08", "1.234,5") as a number; None if missing."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {value!r}")
+    if isinstance(value, str):
+        text = value.strip()
+        if text in MISSING_TOKENS:
+            return None
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"expected a number, got {value!r}") from None
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"expected a number, got {value!r}")
+    if kind == "count":
+        if value != int(value):
+            raise ValueError(f"expected a whole number, got {value!r}")
+        return int(value)
+    return float(value)
+
+
+def to_frame(columns: list[str], rows: list[list[Any]], spec: TableSpec, source: str) -> pd.DataFrame:
+    """Rows of a v3 body as a typed frame with our column names; every bad cell is reported."""
+    position = {label: i for i, label in enumerate(columns)}
+    missing = [c.label for c in spec.columns if c.label not in position]
+    if missing:
+        raise InputError(
+            source, [Problem(None, label, f"column missing from the {spec.table_id} header") for label in missing]
+        )
+    problems: list[Problem] = []
+    data: dict[str, list[Any]] = {c.name: [] for c in spec.columns}
+    for number, row in enumerate(rows, start=1):
+        for col in spec.columns:
+            value = row[position[col.label]]
+            if col.type == "text":
+                if not isinstance(value, str) or not value.strip():
+                    problems.append(Problem(number, col.label, f"expected text, got {value!r}"))
+                    value = None
+                else:
+                    value = value.strip()
+            else:
+                try:
+                    value = parse_number(value, col.type)
+                except ValueError as exc:
+                    problems.append(Problem(number, col.label, str(exc)))
+                    value = None
+                else:
+                    if value is None and not col.nullable:
+                        problems.append(Problem(number, col.label, "value is missing"))
+            data[col.name].append(value)
+    frame = pd.DataFrame(data)
+    label_of = {c.name: c.label for c in spec.columns}
+    duplicated = frame.duplicated(list(spec.key), keep="first")
+    for index in frame.index[duplicated]:
+        first = frame.index[(frame[list(spec.key)] == frame.loc[index, list(spec.key)]).all(axis=1)][0]
+        key = ", ".join(f"{label_of[k]}={frame.at[index, k]!r}" for k in spec.key)
+        problems.append(Problem(index + 1, None, f"repeats row {first + 1} ({key})"))
+    if problems:
+        raise InputError(source, sorted(problems, key=lambda p: (p.row or 0)))
+    for col in spec.columns:
+        if col.type == "count":
+            frame[col.name] = frame[col.name].astype("Int64")
+        elif col.type == "decimal":
+            frame[col.name] = frame[col.name].astype("Float64")
+    return frame

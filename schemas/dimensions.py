@@ -1,0 +1,82 @@
+"""The reference dimensions: areas, benefit groups and periods."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing.pandas import DataFrame, Series
+
+from schemas.codelists import HELE_LANDET, N_KOMMUNER, NIVEAUER, PERIODE_PATTERN, PERIODETYPER
+
+
+class DimOmraade(pa.DataFrameModel):
+    """Hele landet, regions, landsdele, RAR, kommunegrupper and the 98 kommuner."""
+
+    omraade_kode: Series[str] = pa.Field(unique=True, str_matches=r"^[0-9A-Z]{3,5}$")
+    omraade_navn: Series[str] = pa.Field(str_length={"min_value": 2})
+    niveau: Series[str] = pa.Field(isin=NIVEAUER)
+    region_kode: Series[str] = pa.Field(nullable=True)
+    landsdel_kode: Series[str] = pa.Field(nullable=True)
+    rar: Series[str] = pa.Field(nullable=True)
+    kommunegruppe: Series[str] = pa.Field(nullable=True)
+    nuts3: Series[str] = pa.Field(nullable=True)
+    sortering: Series[int] = pa.Field(ge=0)
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check
+    def has_98_kommuner_and_hele_landet(cls, df: DataFrame) -> bool:
+        return (df["niveau"] == "kommune").sum() == N_KOMMUNER and (df["omraade_kode"] == HELE_LANDET).sum() == 1
+
+    @pa.dataframe_check
+    def kommune_belongs_to_one_of_each(cls, df: DataFrame) -> Series[bool]:
+        """Every kommune names exactly one region, landsdel, RAR and kommunegruppe that exist."""
+        ok = pd.Series(True, index=df.index)
+        kommune = df["niveau"] == "kommune"
+        for column, niveau in [
+            ("region_kode", "region"),
+            ("landsdel_kode", "landsdel"),
+            ("rar", "rar"),
+            ("kommunegruppe", "kommunegruppe"),
+        ]:
+            known = set(df.loc[df["niveau"] == niveau, "omraade_kode"])
+            ok &= ~kommune | df[column].isin(known)
+        return ok
+
+    @pa.dataframe_check
+    def names_unique_within_level(cls, df: DataFrame) -> Series[bool]:
+        return ~df.duplicated(["niveau", "omraade_navn"], keep=False)
+
+
+class DimYdelsesgruppe(pa.DataFrameModel):
+    """The benefit groups jobindsats reports in, with the label it uses for each."""
+
+    ydelsesgruppe_kode: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
+    ydelsesgruppe: Series[str] = pa.Field(unique=True)
+    overgruppe_kode: Series[str] = pa.Field(nullable=True)
+    beskrivelse: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class DimPeriode(pa.DataFrameModel):
+    """Months, quarters, rolling years ending in a quarter (QMAT) and calendar years."""
+
+    periode: Series[str] = pa.Field(unique=True, str_matches=PERIODE_PATTERN)
+    periodetype: Series[str] = pa.Field(isin=PERIODETYPER)
+    start_dato: Series[pd.Timestamp] = pa.Field(metadata={"sql_type": "DATE"})
+    slut_dato: Series[pd.Timestamp] = pa.Field(metadata={"sql_type": "DATE"})
+    aar: Series[int] = pa.Field(ge=2000, le=2100)
+    maaneder: Series[int] = pa.Field(isin=[1, 3, 12])
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check
+    def ends_after_start(cls, df: DataFrame) -> Series[bool]:
+        return df["slut_dato"] >= df["start_dato"]

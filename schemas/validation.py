@@ -1,0 +1,26 @@
+"""Run a pandera model and report failures the way the rest of the pipeline does: row and column."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipelines.errors import InputError, Problem
+
+
+def problems_from(errors: pa.errors.SchemaErrors) -> list[Problem]:
+    """One Problem per failure case; rows are 1-based positions in the validated frame."""
+    problems = []
+    for case in errors.failure_cases.itertuples(index=False):
+        row = None if pd.isna(case.index) else int(case.index) + 1
+        column = None if pd.isna(case.column) else str(case.column)
+        problems.append(Problem(row, column, f"fails {case.check}: {case.failure_case!r}"))
+    return problems
+
+
+def validate(model: type[pa.DataFrameModel], frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The frame coerced to the model's types, or an InputError naming every failing row and column."""
+    try:
+        return model.validate(frame.reset_index(drop=True), lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        raise InputError(source, problems_from(errors)) from None
