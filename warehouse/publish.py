@@ -34,7 +34,10 @@ def publish(conn: duckdb.DuckDBPyConnection, serving: Path, schemas: tuple[str, 
         for schema, table in tables:
             conn.execute(f"create table serving_copy.{schema}.{table} as select * from {schema}.{table}")
             counts[f"{schema}.{table}"] = conn.execute(f"select count(*) from serving_copy.{schema}.{table}").fetchone()[0]
-    finally:
+    except BaseException:
         conn.execute("detach serving_copy")
+        tmp.unlink(missing_ok=True)
+        raise
+    conn.execute("detach serving_copy")
     os.replace(tmp, serving)
     return counts
