@@ -8,16 +8,21 @@ MAX_LISTED = 10
 
 
 class Problem(NamedTuple):
-    """One thing wrong with an input. `row` is 1-based among the data rows; None for the envelope."""
+    """One thing wrong with an input; `row` None means the whole input (its envelope or header).
+
+    `unit` says what `row` counts: "row" (1-based among the data rows of a response) or "line"
+    (the line of a file as an editor shows it, header included).
+    """
 
     row: int | None
     column: str | None
     message: str
+    unit: str = "row"
 
     def __str__(self) -> str:
         where = []
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{self.unit} {self.row}")
         if self.column is not None:
             where.append(f"column {self.column!r}")
         return f"{', '.join(where)}: {self.message}" if where else self.message

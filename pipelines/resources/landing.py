@@ -20,7 +20,8 @@ META_SUFFIX = ".meta.json"
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    # Microseconds: `newest` orders bodies by last_seen_at, and two bodies can land within one second.
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 def content_hash(body: bytes) -> str:

@@ -7,6 +7,7 @@ fails at once. The clock, sleep and jitter are parameters so tests can run on a 
 from __future__ import annotations
 
 import logging
+import math
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -58,9 +59,11 @@ class Backoff:
 def _retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After")
     try:
-        return float(value) if value is not None else None
+        seconds = float(value) if value is not None else None
     except ValueError:
         return None
+    # A negative or non-finite value would make time.sleep raise ValueError: fall back to backoff.
+    return seconds if seconds is not None and math.isfinite(seconds) and seconds >= 0 else None
 
 
 def send(

@@ -66,7 +66,8 @@ def parse_body(body: bytes, source: str) -> tuple[list[str], list[list[Any]]]:
     try:
         payload = json.loads(body.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise InputError.single(source, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        cut = ", possibly truncated" if exc.reason == "unexpected end of data" else ""
+        raise InputError.single(source, f"not UTF-8 text{cut} ({exc.reason} at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise InputError.single(source, f"not valid JSON, possibly truncated: {exc.msg} (line {exc.lineno})") from exc
     if not (
@@ -109,13 +110,25 @@ def parse_number(value: Any, kind: str) -> float | int | None:
     return float(value)
 
 
-def to_frame(columns: list[str], rows: list[list[Any]], spec: TableSpec, source: str) -> pd.DataFrame:
-    """Rows of a v3 body as a typed frame with our column names; every bad cell is reported."""
+def to_frame(
+    columns: list[str], rows: list[list[Any]], spec: TableSpec, source: str, first_line: int | None = None
+) -> pd.DataFrame:
+    """Rows of a v3 body as a typed frame with our column names; every bad cell is reported.
+
+    Problems are numbered by data row, or by file line when `first_line` (the line of the
+    first data row in a file) is given.
+    """
+
+    def problem(number: int | None, column: str | None, message: str) -> Problem:
+        if first_line is None or number is None:
+            return Problem(number, column, message)
+        return Problem(first_line + number - 1, column, message, unit="line")
+
     position = {label: i for i, label in enumerate(columns)}
     missing = [c.label for c in spec.columns if c.label not in position]
     if missing:
         raise InputError(
-            source, [Problem(None, label, f"column missing from the {spec.table_id} header") for label in missing]
+            source, [problem(None, label, f"column missing from the {spec.table_id} header") for label in missing]
         )
     problems: list[Problem] = []
     data: dict[str, list[Any]] = {c.name: [] for c in spec.columns}
@@ -124,7 +137,7 @@ def to_frame(columns: list[str], rows: list[list[Any]], spec: TableSpec, source:
             value = row[position[col.label]]
             if col.type == "text":
                 if not isinstance(value, str) or not value.strip():
-                    problems.append(Problem(number, col.label, f"expected text, got {value!r}"))
+                    problems.append(problem(number, col.label, f"expected text, got {value!r}"))
                     value = None
                 else:
                     value = value.strip()
@@ -132,19 +145,22 @@ def to_frame(columns: list[str], rows: list[list[Any]], spec: TableSpec, source:
                 try:
                     value = parse_number(value, col.type)
                 except ValueError as exc:
-                    problems.append(Problem(number, col.label, str(exc)))
+                    problems.append(problem(number, col.label, str(exc)))
                     value = None
                 else:
                     if value is None and not col.nullable:
-                        problems.append(Problem(number, col.label, "value is missing"))
+                        problems.append(problem(number, col.label, "value is missing"))
             data[col.name].append(value)
     frame = pd.DataFrame(data)
     label_of = {c.name: c.label for c in spec.columns}
-    duplicated = frame.duplicated(list(spec.key), keep="first")
+    # Rows with a key cell already reported as bad are not compared: their None cells would match
+    # each other in `duplicated` but not in `==`, and the repeat would only restate that problem.
+    complete = frame[list(spec.key)].notna().all(axis=1)
+    duplicated = frame.duplicated(list(spec.key), keep="first") & complete
     for index in frame.index[duplicated]:
         first = frame.index[(frame[list(spec.key)] == frame.loc[index, list(spec.key)]).all(axis=1)][0]
         key = ", ".join(f"{label_of[k]}={frame.at[index, k]!r}" for k in spec.key)
-        problems.append(Problem(index + 1, None, f"repeats row {first + 1} ({key})"))
+        problems.append(problem(index + 1, None, f"repeats {_unit(first_line)} {_number(first + 1, first_line)} ({key})"))
     if problems:
         raise InputError(source, sorted(problems, key=lambda p: (p.row or 0)))
     for col in spec.columns:
@@ -153,3 +169,11 @@ def to_frame(columns: list[str], rows: list[list[Any]], spec: TableSpec, source:
         elif col.type == "decimal":
             frame[col.name] = frame[col.name].astype("Float64")
     return frame
+
+
+def _unit(first_line: int | None) -> str:
+    return "row" if first_line is None else "line"
+
+
+def _number(row: int, first_line: int | None) -> int:
+    return row if first_line is None else first_line + row - 1
