@@ -1,0 +1,113 @@
+"""Shared fixtures for the pipeline-level tests: run the whole graph in-process against tmp warehouses.
+
+Nothing here touches the network or the project's own `warehouse/` folder: every run gets a
+warehouse under pytest's tmp directories, and the bundled sample is replayed through the
+snapshot client (optionally from a mutated copy).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from pipelines import settings
+from pipelines.cli import QUIET
+from pipelines.definitions import make_definitions
+from pipelines.sources.jobindsats import JobindsatsSnapshotClient
+
+SAMPLE_DIR = settings.SAMPLE_DIR
+Y30R21_SAMPLE = "jobindsats/y30r21.json"
+WAREHOUSE_NAME = "jobindblik.duckdb"
+
+
+def run_job(warehouse: Path, sample_dir: Path | None = None) -> dg.ExecuteInProcessResult:
+    """Materialise `refresh_all` against `warehouse`, replaying `sample_dir` (default: the bundled sample)."""
+    job = make_definitions(Path(warehouse)).resolve_job_def("refresh_all")
+    client = JobindsatsSnapshotClient(sample_dir=str(sample_dir or SAMPLE_DIR))
+    with dg.DagsterInstance.ephemeral() as instance:
+        return job.execute_in_process(
+            instance=instance, run_config=QUIET, raise_on_error=False, resources={"jobindsats": client}
+        )
+
+
+def read_table(database: Path, table: str, order_by: str | None = None) -> pd.DataFrame:
+    """A whole table from a DuckDB file via a read-only connection that is closed again."""
+    conn = duckdb.connect(str(database), read_only=True)
+    try:
+        query = f"select * from {table}" + (f" order by {order_by}" if order_by else "")
+        return conn.execute(query).df()
+    finally:
+        conn.close()
+
+
+def table_names(database: Path, schema: str) -> list[str]:
+    conn = duckdb.connect(str(database), read_only=True)
+    try:
+        rows = conn.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema = ? order by 1",
+            [schema],
+        ).fetchall()
+    finally:
+        conn.close()
+    return [name for (name,) in rows]
+
+
+def copy_warehouse(source: Path, target_dir: Path) -> Path:
+    """A copy of a warehouse folder (database, serving copy, landing), timestamps kept; the new database path."""
+    shutil.copytree(source.parent, target_dir, copy_function=shutil.copy2)
+    return target_dir / source.name
+
+
+@pytest.fixture(scope="session")
+def good_run(tmp_path_factory) -> tuple[Path, dg.ExecuteInProcessResult]:
+    """One successful run on the bundled sample, shared read-only: (warehouse path, result).
+
+    Tests that run again or mutate anything work on a `copy_warehouse` of it.
+    """
+    warehouse = tmp_path_factory.mktemp("good") / "warehouse" / WAREHOUSE_NAME
+    result = run_job(warehouse)
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    return warehouse, result
+
+
+@pytest.fixture
+def good_copy(good_run, tmp_path) -> Path:
+    """A private copy of the good run's warehouse folder, to run again against."""
+    return copy_warehouse(good_run[0], tmp_path / "warehouse")
+
+
+@pytest.fixture
+def bad_sample(tmp_path) -> Callable[..., Path]:
+    """A factory: copy data/sample to tmp and let the test change the y30r21 body; returns the sample dir.
+
+    `mutate` receives the parsed body ({"columns": [...], "rows": [...]}); it either changes it in place
+    (it is written back as JSON) or returns the raw text or bytes to write instead (e.g. truncated JSON).
+    """
+    counter = 0
+
+    def make(mutate: Callable[[dict[str, Any]], Any]) -> Path:
+        nonlocal counter
+        counter += 1
+        target = tmp_path / f"sample{counter}"
+        shutil.copytree(SAMPLE_DIR, target)
+        path = target / Y30R21_SAMPLE
+        body = json.loads(path.read_text(encoding="utf-8"))
+        replaced = mutate(body)
+        if replaced is None:
+            path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+        elif isinstance(replaced, bytes):
+            path.write_bytes(replaced)
+        else:
+            path.write_text(str(replaced), encoding="utf-8")
+        return target
+
+    return make

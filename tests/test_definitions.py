@@ -1,0 +1,86 @@
+"""The code location: what Dagster loads from pipelines.definitions, and `dagster definitions validate`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines import settings
+from pipelines.definitions import defs
+
+GROUPS = {"landing", "staging", "core", "indicators", "publish"}
+VENV_BIN = Path(sys.executable).parent
+
+
+def test_every_asset_has_a_known_group_kinds_and_a_description():
+    specs = {spec.key.to_user_string(): spec for spec in defs.resolve_all_asset_specs()}
+    assert set(specs) == {
+        "landing/jobindsats_y30r21",
+        "staging/jobindsats_y30r21",
+        "mart/dim_omraade",
+        "mart/dim_ydelsesgruppe",
+        "mart/dim_periode",
+        "mart/benchmark",
+        "publish/serving_duckdb",
+    }
+    for key, spec in specs.items():
+        assert spec.group_name in GROUPS, key
+        assert spec.kinds, key
+        assert spec.description and spec.description.strip(), key
+    assert {spec.group_name for spec in specs.values()} == GROUPS
+
+
+def test_staging_and_mart_assets_have_a_blocking_pandera_check():
+    graph = defs.resolve_asset_graph()
+    checks = {key.to_user_string(): graph.get_check_spec(key) for key in graph.asset_check_keys}
+    layered = [
+        key for key in graph.get_all_asset_keys() if key.path[0] in ("staging", "mart")
+    ]
+    assert len(layered) == 5
+    for asset_key in layered:
+        spec = checks.get(f"{asset_key.to_user_string()}:pandera_schema")
+        assert spec is not None, asset_key
+        assert spec.blocking, asset_key
+    benchmark_check = checks["mart/benchmark:benchmark_matches_published"]
+    assert benchmark_check.blocking
+
+
+def test_schedules_target_refresh_all_and_start_stopped():
+    schedules = {schedule.name: schedule for schedule in defs.schedules}
+    assert set(schedules) == {"nightly", "monthly"}
+    for name in ("nightly", "monthly"):
+        schedule = defs.resolve_schedule_def(name)
+        assert schedule.job_name == "refresh_all"
+        assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+        assert schedule.execution_timezone == "Europe/Copenhagen"
+    assert defs.resolve_job_def("refresh_all").name == "refresh_all"
+
+
+def test_dagster_definitions_validate(tmp_path):
+    dagster = VENV_BIN / "dagster"
+    if not dagster.exists():
+        pytest.skip(f"no dagster executable beside {sys.executable}")
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    env = {
+        **os.environ,
+        "JOBINDBLIK_WAREHOUSE": str(tmp_path / "warehouse" / "jobindblik.duckdb"),
+        "JOBINDBLIK_SOURCE": "sample",
+        "DAGSTER_HOME": str(home),
+    }
+    completed = subprocess.run(
+        [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=settings.PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "Validation successful for code location jobindblik" in completed.stdout + completed.stderr
+    assert not (tmp_path / "warehouse").exists()  # loading the code location writes nothing
