@@ -32,3 +32,7 @@ def source() -> str:
 
 def jobindsats_base_url() -> str:
     return os.environ.get("JOBINDSATS_BASE_URL") or DEFAULT_JOBINDSATS_BASE_URL
+
+
+def statbank_base_url() -> str:
+    return os.environ.get("STATBANK_BASE_URL") or DEFAULT_STATBANK_BASE_URL
