@@ -14,7 +14,9 @@ from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from schemas.validation import problems_from
 
 
-def pandera_check(asset_key: dg.AssetKey, table: str, model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
+def pandera_check(
+    asset_key: dg.AssetKey, table: str, model: type[pa.DataFrameModel] | pa.DataFrameSchema
+) -> dg.AssetChecksDefinition:
     """A blocking check that validates `table` against `model` and lists the failing rows and columns."""
 
     @dg.asset_check(
@@ -22,7 +24,7 @@ def pandera_check(asset_key: dg.AssetKey, table: str, model: type[pa.DataFrameMo
         name="pandera_schema",
         blocking=True,
         pool=WRITER_POOL,
-        description=f"{table} satisfies the pandera model {model.__name__}.",
+        description=f"{table} satisfies the pandera model {getattr(model, '__name__', table)}.",
     )
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as conn:

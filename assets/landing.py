@@ -1,39 +1,163 @@
 """Landing: each source response stored exactly as received, named by its content hash."""
 
+from datetime import timedelta
+
 import dagster as dg
 
+from pipelines.errors import InputError
+from pipelines.partitions import monthly, periode_of, single_run
+from pipelines.resources.landing import Landed, LandingStore
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.sources.jobindsats import JobindsatsClient
-from pipelines.sources.jobindsats_parser import table_specs
+from pipelines.sources.jobindsats_metadata import build_query, select_periods
+from pipelines.sources.jobindsats_parser import TableSpec, parse_body, table_specs
+from pipelines.sources.statbank import StatbankClient
+from pipelines.sources.statbank_parser import DstTable, parse_dst_text
+from pipelines.sources.statbank_tables import StatbankTable, statbank_tables
+
+# How long a table may go without a new release before the UI flags it, by how often it is released.
+FRESHNESS_DAYS = {"M": 45, "monthly": 45, "Q": 120, "quarterly": 120, "QMAT": 200, "Y": 400, "yearly": 400}
 
 
-@dg.asset(
-    key=["landing", "jobindsats_y30r21"],
-    group_name="landing",
-    kinds={"json", "file"},
-    description="The y30r21 (benchmark) response from jobindsats.dk v3, stored verbatim under warehouse/landing.",
-    retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
-)
-def landing_jobindsats_y30r21(warehouse: WarehouseResource, jobindsats: JobindsatsClient) -> dg.MaterializeResult:
-    spec = table_specs()["y30r21"]
-    response = jobindsats.data(spec.table_id, spec.query)
-    landed = warehouse.landing().land(
-        "jobindsats",
-        spec.table_id,
-        response.body,
-        ".json",
-        request=response.request,
-        query=response.query,
-        request_id=response.request_id,
-        datagrundlag=response.datagrundlag,
+def freshness(cadence: str) -> dg.FreshnessPolicy:
+    return dg.FreshnessPolicy.time_window(fail_window=timedelta(days=FRESHNESS_DAYS[cadence]))
+
+
+def periods_in(body: bytes, source: str) -> list[str]:
+    """The periods a v3 body holds, recorded in its landing metadata so staging can find them."""
+    columns, rows = parse_body(body, source)
+    if "Periode" not in columns:
+        return []
+    index = columns.index("Periode")
+    return sorted({str(row[index]) for row in rows})
+
+
+def reject(context: dg.AssetExecutionContext, landing: LandingStore, landed: Landed, error: InputError) -> dg.Failure:
+    """Move a bad body to quarantine and say why, naming the request, row and column."""
+    moved = landing.quarantine(landed, str(error))
+    context.log.error(f"Rejected {landed.request}; kept in quarantine at {moved}")
+    return dg.Failure(
+        description=str(error),
+        metadata={"quarantined": dg.MetadataValue.path(str(moved)), "problems": len(error.problems)},
     )
-    return dg.MaterializeResult(
-        metadata={
-            "request": dg.MetadataValue.text(response.request),
-            "content_hash": dg.MetadataValue.text(landed.content_hash),
-            "bytes": dg.MetadataValue.int(landed.meta["bytes"]),
-            "first_seen_at": dg.MetadataValue.text(landed.meta["first_seen_at"]),
-            "datagrundlag": dg.MetadataValue.text(response.datagrundlag),
-        },
-        data_version=dg.DataVersion(landed.content_hash),
+
+
+def jobindsats_landing(spec: TableSpec) -> dg.AssetsDefinition:
+    """The landing asset of one jobindsats table: monthly tables by partition, others incrementally."""
+    partitioned = spec.periodtype == "M"
+
+    @dg.asset(
+        name=f"jobindsats_{spec.table_id}",
+        key_prefix="landing",
+        group_name="landing",
+        kinds={"json", "file"},
+        partitions_def=monthly if partitioned else None,
+        backfill_policy=single_run if partitioned else None,
+        description=f"jobindsats {spec.table_id}: {spec.title}. The v3 response, stored verbatim under warehouse/landing.",
+        retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
+        freshness_policy=freshness(spec.periodtype),
+        metadata={"release": spec.release, "periodtype": spec.periodtype},
     )
+    def _landing(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, jobindsats: JobindsatsClient
+    ) -> dg.MaterializeResult:
+        landing = warehouse.landing()
+        released = {entry.table_id: entry.update_latest for entry in jobindsats.catalogue()}.get(spec.api_id)
+        meta = jobindsats.table_metadata(spec.api_id)
+        wanted = [periode_of(key) for key in context.partition_keys] if partitioned else None
+        latest = None if partitioned else landing.latest_period("jobindsats", spec.table_id)
+        periods = select_periods(meta.periods.get(spec.periodtype, []), latest, spec.revisit, wanted)
+        if not periods:
+            return dg.MaterializeResult(metadata={"periods": dg.MetadataValue.text("none offered in this range")})
+        response = jobindsats.data(spec.api_id, build_query(spec.api_id, spec.periodtype, spec.hierarchies, meta, periods))
+        landed = landing.land(
+            "jobindsats",
+            spec.table_id,
+            response.body,
+            ".json",
+            request=response.request,
+            query=response.query,
+            request_id=response.request_id,
+            datagrundlag=response.datagrundlag,
+            format="jobindsats-json",
+            source_updated=released,
+        )
+        try:
+            landed = landing.annotate(landed, periods=periods_in(response.body, response.request))
+        except InputError as error:
+            raise reject(context, landing, landed, error) from None
+        return dg.MaterializeResult(
+            metadata={
+                "request": dg.MetadataValue.text(response.request),
+                "periods": dg.MetadataValue.text(", ".join(periods)),
+                "content_hash": dg.MetadataValue.text(landed.content_hash),
+                "bytes": dg.MetadataValue.int(landed.meta["bytes"]),
+                "first_seen_at": dg.MetadataValue.text(landed.meta["first_seen_at"]),
+                "datagrundlag": dg.MetadataValue.text(response.datagrundlag),
+            }
+        )
+
+    return _landing
+
+
+def read_dst_body(body: bytes, source: str, table_id: str) -> DstTable:
+    """A BULK body as a DST table with codes; an InputError when it is not UTF-8 or not well formed."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError.single(source, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    return parse_dst_text(text, source, table_id)
+
+
+def statbank_landing(table: StatbankTable) -> dg.AssetsDefinition:
+    """The landing asset of one StatBank table: the whole table as one BULK body."""
+
+    @dg.asset(
+        name=f"statbank_{table.table_id.lower()}",
+        key_prefix="landing",
+        group_name="landing",
+        kinds={"csv", "file"},
+        description=f"Statistics Denmark {table.table_id}: {table.title}. The BULK response, stored verbatim.",
+        retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
+        freshness_policy=freshness(table.frequency),
+        metadata={"release": table.release, "ids_verified": table.verified},
+    )
+    def _landing(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, statbank: StatbankClient
+    ) -> dg.MaterializeResult:
+        updated = statbank.tableinfo(table.table_id).get("updated")
+        response = statbank.data(table.table_id, table.request())
+        landing = warehouse.landing()
+        landed = landing.land(
+            "statbank",
+            table.table_id,
+            response.body,
+            ".csv",
+            request=response.request,
+            query=response.query,
+            request_id=response.request_id,
+            datagrundlag=response.datagrundlag,
+            format="dst-bulk",
+            source_updated=updated,
+        )
+        try:
+            dst = read_dst_body(response.body, response.request, table.table_id)
+        except InputError as error:
+            raise reject(context, landing, landed, error) from None
+        periods = sorted(dst.frame["TID"].unique())
+        landed = landing.annotate(landed, periods=periods)
+        return dg.MaterializeResult(
+            metadata={
+                "request": dg.MetadataValue.text(response.request),
+                "updated": dg.MetadataValue.text(str(updated)),
+                "periods": dg.MetadataValue.text(f"{periods[0]}..{periods[-1]} ({len(periods)})" if periods else "none"),
+                "content_hash": dg.MetadataValue.text(landed.content_hash),
+                "datagrundlag": dg.MetadataValue.text(response.datagrundlag),
+            }
+        )
+
+    return _landing
+
+
+jobindsats_landings = {table_id: jobindsats_landing(spec) for table_id, spec in table_specs().items()}
+statbank_landings = {table_id: statbank_landing(table) for table_id, table in statbank_tables().items()}

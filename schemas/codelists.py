@@ -5,8 +5,18 @@ HELE_LANDET = "000"
 N_KOMMUNER = 98
 
 PERIODETYPER = ("M", "Q", "QMAT", "Y")
-# jobindsats period ids: 2024M01, 2024Q01, 2020QMAT02, 2024.
+# jobindsats period ids by type: 2024M01, 2024Q01, 2020QMAT02, 2024.
+PERIODE_PATTERNS = {
+    "M": r"^\d{4}M(0[1-9]|1[0-2])$",
+    "Q": r"^\d{4}Q0[1-4]$",
+    "QMAT": r"^\d{4}QMAT0[1-4]$",
+    "Y": r"^\d{4}$",
+}
 PERIODE_PATTERN = r"^\d{4}(M(0[1-9]|1[0-2])|Q0[1-4]|QMAT0[1-4])?$"
+OMRAADE_KODE_PATTERN = r"^[0-9A-Z]{3,5}$"
+
+# The benefit-group hierarchies of the sources (see data/reference/ydelsesgrupper.csv).
+GRUPPERINGER = ("benchmark", "offentligt_forsoergede", "ledighed")
 
 # Every fact row says where it came from and whether it is real.
 DATAGRUNDLAG = ("live", "extract", "sample-real", "sample-synthetic")

@@ -1,33 +1,44 @@
-"""Staging tables parsed from jobindsats v3 responses."""
+"""Staging tables parsed from jobindsats: one pandera schema per table, built from its spec.
+
+The table spec (pipelines/config/jobindsats_tables.toml) already says each column's type,
+nullability and range; the schema adds what every staging row carries: the DST area code,
+where the row came from, and when its values last changed (jobindsats revises recent months).
+"""
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing.pandas import Series
 
-from schemas.codelists import DATAGRUNDLAG
+from pipelines.sources.jobindsats_parser import TableSpec, table_specs
+from schemas.codelists import DATAGRUNDLAG, OMRAADE_KODE_PATTERN, PERIODE_PATTERNS
+
+TRACE_COLUMNS = ("omraade_kode", "kilde", "datagrundlag", "content_hash", "aendret_tid")
 
 
-class StgY30r21(pa.DataFrameModel):
-    """y30r21 as published: one row per QMAT period, kommune and ydelsesgruppe."""
+def _column(kind: str, nullable: bool, low: float | None, high: float | None) -> pa.Column:
+    checks = []
+    if low is not None:
+        checks.append(pa.Check.ge(low))
+    if high is not None:
+        checks.append(pa.Check.le(high))
+    dtype = {"text": str, "count": pd.Int64Dtype(), "decimal": float}[kind]
+    return pa.Column(dtype, checks=checks, nullable=nullable)
 
-    periode: Series[str] = pa.Field(str_matches=r"^\d{4}QMAT0[24]$")
-    omraade_kode: Series[str] = pa.Field(str_matches=r"^\d{3}$")
-    omraade_navn: Series[str]
-    ydelsesgruppe: Series[str]
-    forventet_antal: Series[pd.Int64Dtype] = pa.Field(ge=0)
-    faktisk_antal: Series[pd.Int64Dtype] = pa.Field(ge=0)
-    forskel_antal_publiceret: Series[pd.Int64Dtype]
-    forventet_andel: Series[float] = pa.Field(ge=0, le=100)
-    faktisk_andel: Series[float] = pa.Field(ge=0, le=100)
-    forskel_pct_point_publiceret: Series[float] = pa.Field(ge=-100, le=100)
-    placering_publiceret: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    kilde: Series[str]
-    datagrundlag: Series[str] = pa.Field(isin=DATAGRUNDLAG)
-    content_hash: Series[str] = pa.Field(str_length=64)
 
-    class Config:
-        strict = True
-        coerce = True
-        unique = ["periode", "omraade_kode", "ydelsesgruppe"]
+@cache
+def staging_schema(table_id: str) -> pa.DataFrameSchema:
+    """The schema of `staging.jobindsats_<table_id>`."""
+    spec: TableSpec = table_specs()[table_id]
+    columns = {c.name: _column(c.type, c.nullable, c.min, c.max) for c in spec.columns}
+    columns["periode"] = pa.Column(str, pa.Check.str_matches(PERIODE_PATTERNS[spec.periodtype]))
+    columns["omraade_kode"] = pa.Column(str, pa.Check.str_matches(OMRAADE_KODE_PATTERN))
+    columns["kilde"] = pa.Column(str)
+    columns["datagrundlag"] = pa.Column(str, pa.Check.isin(DATAGRUNDLAG))
+    columns["content_hash"] = pa.Column(str, pa.Check.str_length(64, 64))
+    columns["aendret_tid"] = pa.Column("datetime64[ns]")
+    return pa.DataFrameSchema(
+        columns, strict=True, coerce=True, unique=list(spec.key), name=f"staging.jobindsats_{table_id}"
+    )

@@ -18,9 +18,13 @@ def problems_from(errors: pa.errors.SchemaErrors) -> list[Problem]:
     return problems
 
 
-def validate(model: type[pa.DataFrameModel], frame: pd.DataFrame, source: str) -> pd.DataFrame:
-    """The frame coerced to the model's types, or an InputError naming every failing row and column."""
+def validate(model: type[pa.DataFrameModel] | pa.DataFrameSchema, frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The frame coerced to the model's types, or an InputError naming every failing row and column.
+
+    Rows are numbered by the frame's index + 1, so a frame filtered from a body keeps the
+    body's row numbers.
+    """
     try:
-        return model.validate(frame.reset_index(drop=True), lazy=True)
+        return model.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         raise InputError(source, problems_from(errors)) from None

@@ -292,9 +292,9 @@ def test_snapshot_table_id_is_case_insensitive():
 
 def test_snapshot_unknown_table_raises_api_error():
     with pytest.raises(ApiError) as info:
-        JobindsatsSnapshotClient().data("y25i01", {})
+        JobindsatsSnapshotClient().data("y99x99", {})
 
-    assert str(info.value) == "sample:jobindsats/y25i01 failed: the bundled sample has no such table"
+    assert str(info.value) == "sample:jobindsats/y99x99 failed: the bundled sample has no such table"
 
 
 def test_snapshot_reads_a_custom_sample_dir(tmp_path):

@@ -25,23 +25,43 @@ DUCKDB_TYPES = {
 }
 
 
-def columns_of(model: type[pa.DataFrameModel]) -> list[tuple[str, str, bool]]:
-    """(name, DuckDB type, nullable) for each column of the model, in the model's order."""
+Schema = type[pa.DataFrameModel] | pa.DataFrameSchema
+
+
+def _schema(model: Schema) -> pa.DataFrameSchema:
+    return model if isinstance(model, pa.DataFrameSchema) else model.to_schema()
+
+
+# What a person looks for first comes first in every table, and provenance last, whatever order
+# the model (or the models it extends) lists them in.
+LEADING = ("periode", "omraade_kode")
+TRAILING = ("aggregering", "kommunesum", "forskel_kommunesum", "kilde", "datagrundlag")
+
+
+def _position(name: str) -> int:
+    if name in LEADING:
+        return LEADING.index(name) - len(LEADING)
+    return TRAILING.index(name) + 1 if name in TRAILING else 0
+
+
+def columns_of(model: Schema) -> list[tuple[str, str, bool]]:
+    """(name, DuckDB type, nullable) for each column of the model: the leading ones, then model order."""
     out = []
-    for name, column in model.to_schema().columns.items():
+    columns = _schema(model).columns
+    for name, column in sorted(columns.items(), key=lambda item: _position(item[0])):
         sql_type = (column.metadata or {}).get("sql_type") or DUCKDB_TYPES[str(column.dtype)]
         out.append((name, sql_type, column.nullable))
     return out
 
 
-def create_table_sql(table: str, model: type[pa.DataFrameModel]) -> str:
+def create_table_sql(table: str, model: Schema) -> str:
     body = ",\n  ".join(
         f"{name} {sql_type}{'' if nullable else ' NOT NULL'}" for name, sql_type, nullable in columns_of(model)
     )
     return f"create table {table} (\n  {body}\n)"
 
 
-def _ensure_table(conn: duckdb.DuckDBPyConnection, table: str, model: type[pa.DataFrameModel]) -> None:
+def _ensure_table(conn: duckdb.DuckDBPyConnection, table: str, model: Schema) -> None:
     """Create the table, or rebuild it empty when the model's columns have changed since."""
     schema, name = table.split(".")
     existing = conn.execute(
@@ -61,28 +81,44 @@ def replace_rows(
     conn: duckdb.DuckDBPyConnection,
     table: str,
     frame: pd.DataFrame,
-    model: type[pa.DataFrameModel],
+    model: Schema,
     replace_column: str | None = None,
+    key: Sequence[str] | None = None,
 ) -> int:
     """Write a validated frame in one transaction; return the rows written.
 
     With `replace_column`, only rows whose value in that column occurs in the frame are
     replaced (a re-run of a period replaces exactly that period); without it, the whole table is.
+    With `key`, a row whose values did not change keeps its old `aendret_tid`, so the column
+    says when each figure was last revised, not when it was last loaded.
     """
     ordered = frame[[name for name, _, _ in columns_of(model)]]
     conn.execute("begin transaction")
     try:
         _ensure_table(conn, table, model)
+        conn.register("frame_to_write", ordered)
+        conn.execute("create or replace temp table incoming as select * from frame_to_write")
+        conn.unregister("frame_to_write")
+        if key:
+            _keep_unchanged_timestamps(conn, table, list(ordered.columns), list(key))
         if replace_column is None:
             conn.execute(f"delete from {table}")
         else:
-            values: Sequence = sorted(ordered[replace_column].dropna().unique().tolist())
-            conn.execute(f"delete from {table} where {replace_column} in (select unnest(?))", [values])
-        conn.register("frame_to_write", ordered)
-        conn.execute(f"insert into {table} by name select * from frame_to_write")
-        conn.unregister("frame_to_write")
+            conn.execute(f"delete from {table} where {replace_column} in (select {replace_column} from incoming)")
+        conn.execute(f"insert into {table} by name select * from incoming")
+        conn.execute("drop table incoming")
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
     return len(ordered)
+
+
+def _keep_unchanged_timestamps(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], key: list[str]) -> None:
+    # Provenance is not a figure: a row whose numbers are the same keeps its time even from another body.
+    values = [c for c in columns if c not in {*key, "aendret_tid", "content_hash", "kilde", "datagrundlag"}]
+    same_key = " and ".join(f"incoming.{c} = old.{c}" for c in key)
+    same_values = " and ".join(f"incoming.{c} is not distinct from old.{c}" for c in values)
+    conn.execute(
+        f"update incoming set aendret_tid = old.aendret_tid from {table} as old where {same_key} and {same_values}"
+    )

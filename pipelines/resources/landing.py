@@ -34,6 +34,19 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _write_meta(path: Path, record: dict[str, Any]) -> None:
+    _write_atomically(path, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where rows came from, as every staging row records it."""
+
+    request: str
+    datagrundlag: str
+    content_hash: str
+
+
 @dataclass(frozen=True)
 class Landed:
     """One landed body and what is known about how it arrived."""
@@ -50,6 +63,15 @@ class Landed:
         """How to name this input in an error message: the request or file it came from."""
         return self.meta["request"]
 
+    @property
+    def is_extract(self) -> bool:
+        """An analyst's file rather than the source's own answer."""
+        return self.meta.get("datagrundlag") == "extract"
+
+    @property
+    def origin(self) -> Origin:
+        return Origin(self.request, self.meta["datagrundlag"], self.content_hash)
+
     def read_bytes(self) -> bytes:
         return self.path.read_bytes()
 
@@ -62,7 +84,7 @@ class LandingStore:
         self.quarantine_root = quarantine
 
     def land(self, source: str, table: str, body: bytes, suffix: str, **meta: Any) -> Landed:
-        """Store `body` once; a repeat only moves `last_seen_at` forward."""
+        """Store `body` once; a repeat moves `last_seen_at` forward and updates the request facts."""
         digest = content_hash(body)
         folder = self.root / source / table
         folder.mkdir(parents=True, exist_ok=True)
@@ -70,8 +92,8 @@ class LandingStore:
         meta_path = folder / f"{digest}{META_SUFFIX}"
         now = utc_now()
         if meta_path.exists():
-            record = json.loads(meta_path.read_text(encoding="utf-8"))
-            record["last_seen_at"] = now
+            # Same bytes again: keep the body and when it was first seen, take the newest facts.
+            record = {**json.loads(meta_path.read_text(encoding="utf-8")), **meta, "last_seen_at": now}
         else:
             _write_atomically(path, body)
             record = {
@@ -84,13 +106,27 @@ class LandingStore:
                 "last_seen_at": now,
                 **meta,
             }
-        _write_atomically(meta_path, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+        _write_meta(meta_path, record)
         return Landed(path, record)
 
-    def newest(self, source: str, table: str) -> Landed | None:
-        """The most recently seen body for a table, or None when nothing has landed."""
-        landed = self.all(source, table)
+    def annotate(self, landed: Landed, **facts: Any) -> Landed:
+        """Add what was learned from reading a body (e.g. the periods it holds) to its sidecar."""
+        record = {**landed.meta, **facts}
+        _write_meta(landed.path.with_name(f"{landed.content_hash}{META_SUFFIX}"), record)
+        return Landed(landed.path, record)
+
+    def newest(self, source: str, table: str, from_source_only: bool = False) -> Landed | None:
+        """The most recently seen body for a table, or None when nothing has landed.
+
+        `from_source_only` skips the analysts' extract files: the question is then what the
+        source itself last answered.
+        """
+        landed = [item for item in self.all(source, table) if not (from_source_only and item.is_extract)]
         return max(landed, key=lambda item: item.meta["last_seen_at"]) if landed else None
+
+    def latest_period(self, source: str, table: str) -> str | None:
+        """The newest period any accepted body of a table holds (bad bodies are in quarantine)."""
+        return max((p for item in self.all(source, table) for p in item.meta.get("periods", [])), default=None)
 
     def all(self, source: str, table: str) -> list[Landed]:
         folder = self.root / source / table

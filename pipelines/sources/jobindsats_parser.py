@@ -30,16 +30,35 @@ class ColumnSpec:
     name: str
     type: str
     nullable: bool = False
+    min: float | None = None
+    max: float | None = None
+    gruppering: str | None = None  # the ydelsesgruppe grouping a text column's values belong to
 
 
 @dataclass(frozen=True)
 class TableSpec:
+    """One jobindsats table as data: what to ask for and how to read the answer."""
+
     table_id: str
     title: str
     periodtype: str
     query: dict[str, str]
     columns: tuple[ColumnSpec, ...]
     key: tuple[str, ...]
+    release: str = ""
+    # Periods already held that an incremental load asks for again: jobindsats revises them.
+    revisit: int = 3
+    # The API's table id, when one API table is read twice with different hierarchies.
+    api_table: str = ""
+
+    @property
+    def api_id(self) -> str:
+        return self.api_table or self.table_id
+
+    @property
+    def hierarchies(self) -> dict[str, str]:
+        """The hierarchy choices of `query` (`hierarchy._nykom = "*"` → `{"_nykom": "*"}`)."""
+        return {k.removeprefix("hierarchy."): v for k, v in self.query.items() if k.startswith("hierarchy.")}
 
 
 @cache
@@ -50,13 +69,24 @@ def table_specs() -> dict[str, TableSpec]:
     specs = {}
     for table_id, entry in raw.items():
         columns = tuple(
-            ColumnSpec(label, c["name"], c["type"], c.get("nullable", False)) for label, c in entry["columns"].items()
+            ColumnSpec(
+                label, c["name"], c["type"], c.get("nullable", False), c.get("min"), c.get("max"), c.get("gruppering")
+            )
+            for label, c in entry["columns"].items()
         )
         unknown = {c.type for c in columns} - set(COLUMN_TYPES)
         if unknown:
             raise ValueError(f"{TABLES_TOML.name} [{table_id}]: unknown column types {sorted(unknown)}")
         specs[table_id] = TableSpec(
-            table_id, entry["title"], entry["periodtype"], dict(entry["query"]), columns, tuple(entry["key"])
+            table_id,
+            entry["title"],
+            entry["periodtype"],
+            dict(entry.get("query", {})),
+            columns,
+            tuple(entry["key"]),
+            entry.get("release", ""),
+            entry.get("revisit", 3),
+            entry.get("api_table", ""),
         )
     return specs
 
