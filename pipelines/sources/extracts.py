@@ -1,0 +1,345 @@
+"""Reading an extract file an analyst downloaded by hand into the frame the matching API call would give.
+
+Files are recognised by their content, not their name: a v3 JSON body, a `;`-separated CSV
+(jobindsats when its header is a known table's labels, DST when it has TID/INDHOLD), or an
+.xlsx workbook holding either table. Every problem names the file (with the sheet for a
+workbook), the line an editor shows (the sheet row in Excel) and the column, so the analyst
+can fix the file they have in front of them. JSON bodies are one line, so their problems count
+entries of `rows` instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
+
+from pipelines.errors import InputError, Problem
+from pipelines.sources.jobindsats_parser import TableSpec, parse_body, table_specs, to_frame
+from pipelines.sources.statbank_parser import parse_dst_rows
+from pipelines.sources.statbank_tables import statbank_tables
+
+BOM = b"\xef\xbb\xbf"
+ZIP_MAGIC = b"PK\x03\x04"
+# Files analysts are likely to drop by mistake, named so the error says what they dropped.
+OTHER_MAGIC = {
+    b"%PDF": "a PDF document, not a data extract: download the table as CSV, JSON or .xlsx",
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook: save it as .xlsx or CSV",
+    b"\xff\xfe": "UTF-16 text (Excel's 'Unicode text'): save it as 'CSV UTF-8'",
+    b"\xfe\xff": "UTF-16 text: save it as UTF-8",
+}
+DST_MARKERS = frozenset({"TID", "INDHOLD"})
+# Share of a table's labels a header must carry to be reported as that table with columns missing.
+LOOKS_LIKE = 0.5
+
+
+@dataclass(frozen=True)
+class Extract:
+    """One recognised extract: where it came from, what it is, and its frame in API shape."""
+
+    path: Path
+    source: str  # "jobindsats" | "statbank"
+    table_id: str  # jobindsats lowercase ("y30r21"), DST upper case ("FOLK1A")
+    format: str  # "jobindsats-json" | "jobindsats-csv" | "dst-csv" | "xlsx"
+    frame: pd.DataFrame
+    content_hash: str  # sha256 of the file bytes
+    lang: str | None = None
+    presentation: str | None = None  # "code" | "label"
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """A header and its data rows, the rows on the lines straight after `header_line`.
+
+    `problems` with its shape are kept, not raised, so a workbook's notes sheet cannot fail it.
+    """
+
+    source: str
+    header: list[str]
+    rows: list[list[Any]]
+    header_line: int
+    problems: list[Problem]
+    sheet: str | None = None
+
+
+def read_extract(path: Path, areas: Mapping[str, str] | None = None) -> Extract:
+    """The extract in `path`, or an InputError saying what is wrong and where.
+
+    `areas` maps the area names jobindsats uses to codes; when given, a jobindsats row naming
+    any other area is an error.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(source, [Problem(None, None, f"cannot read the file: {exc.strerror}")]) from exc
+    digest = hashlib.sha256(raw).hexdigest()
+    if not raw.removeprefix(BOM).strip():
+        raise _line_error(source, 1, None, "the file is empty")
+    for magic, what in OTHER_MAGIC.items():
+        if raw.startswith(magic):
+            raise _line_error(source, 1, None, what)
+    if raw.startswith(ZIP_MAGIC):
+        return _from_grid(_workbook_grid(raw, source), path, digest, areas)
+    if b"\x00" in raw[:4096]:
+        raise _line_error(source, 1, None, "a binary file, not a CSV, JSON or .xlsx extract")
+    text = _decode(raw, source)
+    if text.lstrip().startswith(("{", "[")):
+        return _from_json(text, raw, path, digest, areas)
+    return _from_grid(_text_grid(text, source), path, digest, areas)
+
+
+def _from_json(text: str, raw: bytes, path: Path, digest: str, areas: Mapping[str, str] | None) -> Extract:
+    source = str(path)
+    try:  # parse_body says a body is not JSON but not where; this says on which line and character
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        message = f"not valid JSON, possibly cut off: {exc.msg} (character {exc.colno})"
+        raise _line_error(source, exc.lineno, None, message) from exc
+    columns, rows = parse_body(raw, source)
+    spec = _jobindsats_spec(columns, path, source, header_line=None)
+    frame = to_frame(columns, rows, spec, source)
+    _check_areas(frame, spec, areas, source, first_line=None)
+    return Extract(path, "jobindsats", spec.table_id, "jobindsats-json", frame, digest, "da", "label")
+
+
+def _from_grid(grid: _Grid, path: Path, digest: str, areas: Mapping[str, str] | None) -> Extract:
+    """The grid read as the table its header names; a wrong header is reported before the rows' problems."""
+    statbank = _kind(grid.header, path) == "statbank"
+    spec = None if statbank else _jobindsats_spec(grid.header, path, grid.source, grid.header_line)
+    first_line = grid.header_line + 1
+    if grid.problems:
+        raise InputError(grid.source, grid.problems)
+    if not grid.rows:
+        raise _line_error(grid.source, first_line, None, "no data rows below the header")
+    if spec is None:
+        return _from_dst(grid, path, digest)
+    frame = to_frame(grid.header, grid.rows, spec, grid.source, first_line=first_line)
+    _check_areas(frame, spec, areas, grid.source, first_line)
+    fmt = "xlsx" if grid.sheet else "jobindsats-csv"
+    return Extract(path, "jobindsats", spec.table_id, fmt, frame, digest, "da", "label", grid.sheet)
+
+
+def _from_dst(grid: _Grid, path: Path, digest: str) -> Extract:
+    cells = [[_as_text(value) for value in row] for row in grid.rows]
+    table = parse_dst_rows(grid.header, cells, grid.source, _dst_hint(grid.header, path), grid.header_line + 1)
+    if table.table_id is None:
+        known = ", ".join(sorted(statbank_tables()))
+        message = (
+            f"cannot tell which DST table this is: its variables fit none or several of {known}; "
+            "put the table id in the file name, e.g. FOLK1A_2020.csv"
+        )
+        raise _line_error(grid.source, grid.header_line, None, message)
+    fmt = "xlsx" if grid.sheet else "dst-csv"
+    return Extract(
+        path, "statbank", table.table_id, fmt, table.frame, digest, table.lang, table.presentation, grid.sheet
+    )
+
+
+def _decode(raw: bytes, source: str) -> str:
+    """The file as text; bytes that are not UTF-8 are reported by line and column."""
+    body = raw.removeprefix(BOM)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = body.rfind(b"\n", 0, exc.start) + 1
+        header = body.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r").split(";")
+        field = body[line_start : exc.start].count(b";")
+        if exc.reason == "unexpected end of data":
+            hint = "the file ends inside a character, so it may be cut off"
+        else:
+            hint = "probably saved as Windows-1252 (ANSI); save it as UTF-8"
+        message = f"not UTF-8: byte 0x{body[exc.start]:02X} at byte {exc.start - line_start + 1} of the line; {hint}"
+        column = header[field].strip() if 1 < len(header) and field < len(header) else None
+        raise _line_error(source, body.count(b"\n", 0, exc.start) + 1, column, message) from exc
+
+
+def _text_grid(text: str, source: str) -> _Grid:
+    """The `;`-separated header and rows of a text file; a row with the wrong number of fields is an error."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    while not lines[-1].strip():
+        lines.pop()
+    header_index = next(i for i, line in enumerate(lines) if line.strip())
+    if ";" not in lines[header_index]:
+        message = "not a jobindsats or DST extract: the first line has no ';' between column names"
+        raise _line_error(source, header_index + 1, None, message)
+    header = [label.strip() for label in _fields(lines[header_index])]
+    problems = _header_problems(header, header_index + 1)
+    rows = []
+    for index in range(header_index + 1, len(lines)):
+        number, fields = index + 1, _fields(lines[index])
+        if not lines[index].strip():
+            problems.append(Problem(number, None, "empty line inside the data", unit="line"))
+        elif len(fields) != len(header):
+            column = header[len(fields)] if len(fields) < len(header) else None
+            cut = "; the file may be cut off" if index == len(lines) - 1 and len(fields) < len(header) else ""
+            message = f"has {len(fields)} fields, the header has {len(header)}{cut}"
+            problems.append(Problem(number, column, message, unit="line"))
+        rows.append(fields)
+    return _Grid(source, header, rows, header_index + 1, problems)
+
+
+def _fields(line: str) -> list[str]:
+    return next(csv.reader([line], delimiter=";"), [])
+
+
+def _workbook_grid(raw: bytes, source: str) -> _Grid:
+    """The one sheet of an .xlsx workbook that holds a known table (or the first sheet with data)."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise _line_error(source, 1, None, f"a zip file but not a readable .xlsx workbook ({exc})") from exc
+    try:
+        grids = [grid for sheet in book.worksheets if (grid := _sheet_grid(sheet, source))]
+    finally:
+        book.close()
+    if not grids:
+        raise _line_error(source, 1, None, "the workbook has no sheet with data")
+    tables = [grid for grid in grids if _kind(grid.header, Path(source))]
+    if len(tables) > 1:
+        names = ", ".join(repr(grid.sheet) for grid in tables)
+        raise _line_error(source, None, None, f"several sheets hold a table ({names}); save the one to ingest alone")
+    return (tables or grids)[0]
+
+
+def _sheet_grid(sheet, source: str) -> _Grid | None:
+    """A sheet's first non-empty row as header and the rows below it; None for an empty sheet."""
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    filled = [i for i, row in enumerate(rows) if any(not _blank(v) for v in row)]
+    if not filled:
+        return None
+    where = f"{source}[{sheet.title}]"
+    header_index = filled[0]
+    header = [_as_text(v).strip() for v in _trim(rows[header_index])]
+    problems = _header_problems(header, header_index + 1)
+    data = []
+    for index in range(header_index + 1, filled[-1] + 1):
+        cells = _trim(rows[index])
+        if not cells:
+            problems.append(Problem(index + 1, None, "empty row inside the data", unit="line"))
+        elif len(cells) > len(header):
+            message = f"has a value in column {len(cells)}, the header has {len(header)} columns"
+            problems.append(Problem(index + 1, None, message, unit="line"))
+        data.append(cells + [None] * (len(header) - len(cells)))
+    return _Grid(where, header, data, header_index + 1, problems, sheet.title)
+
+
+def _trim(row: list[Any]) -> list[Any]:
+    """A sheet row without its trailing empty cells (read-only sheets pad rows to the widest)."""
+    end = len(row)
+    while end and _blank(row[end - 1]):
+        end -= 1
+    return row[:end]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _as_text(value: Any) -> str:
+    """A cell as the text a Danish CSV export would hold: whole numbers without ".0", decimal comma."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    return str(value)
+
+
+def _header_problems(header: list[str], line: int) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for label in header:
+        if label and label in seen:
+            problems.append(Problem(line, label, "appears twice in the header", unit="line"))
+        seen.add(label)
+    return problems
+
+
+def _kind(header: list[str], path: Path) -> str | None:
+    """Whose header this is: "statbank" (it has TID/INDHOLD), "jobindsats" (it looks like a known table) or None."""
+    if DST_MARKERS & {label.upper() for label in header}:
+        return "statbank"
+    return "jobindsats" if _closest_spec(header, path)[1] >= LOOKS_LIKE else None
+
+
+def _closest_spec(header: list[str], path: Path) -> tuple[TableSpec, float]:
+    """The table whose labels the header matches best, the file name breaking ties; and its match share."""
+    present = set(header)
+
+    def score(spec: TableSpec) -> tuple[bool, int, bool]:
+        matched = sum(c.label in present for c in spec.columns)
+        return matched == len(spec.columns), matched, _names(path, spec.table_id)
+
+    best = max(table_specs().values(), key=score)
+    return best, score(best)[1] / len(best.columns)
+
+
+def _names(path: Path, table_id: str) -> bool:
+    """Whether the file name carries `table_id` as a word of its own ("y30r21_herning.csv", "FOLK1A-2020.csv")."""
+    return re.search(rf"(?<![a-z0-9]){re.escape(table_id.lower())}(?![a-z0-9])", path.stem.lower()) is not None
+
+
+def _dst_hint(header: list[str], path: Path) -> str | None:
+    """The DST table the file name names, if its variables fit the header: a tie-breaker, never an override."""
+    variables = {label.strip().upper() for label in header} - DST_MARKERS
+    named = [t for t in statbank_tables().values() if _names(path, t.table_id) and variables <= t.header_variables()]
+    return named[0].table_id if named else None
+
+
+def _jobindsats_spec(header: list[str], path: Path, source: str, header_line: int | None) -> TableSpec:
+    """The spec for a jobindsats header; a near match is reported with its missing and unexpected columns."""
+    spec, share = _closest_spec(header, path)
+    if share < LOOKS_LIKE:
+        known = ", ".join(sorted(table_specs()))
+        message = f"the header is neither a known jobindsats table ({known}) nor a DST table (no TID/INDHOLD column)"
+        raise _line_error(source, header_line, None, message)
+    labels = {c.label for c in spec.columns}
+    missing = [c.label for c in spec.columns if c.label not in header]
+    if missing:
+        looks = f"the header looks like {spec.table_id} ({len(labels) - len(missing)} of {len(labels)} columns)"
+        problems = [Problem(header_line, label, f"column missing; {looks}", unit="line") for label in missing]
+        problems += [
+            Problem(header_line, label, f"not a {spec.table_id} column (renamed?)", unit="line")
+            for label in header
+            if label not in labels
+        ]
+        raise InputError(source, problems)
+    return spec
+
+
+def _check_areas(
+    frame: pd.DataFrame, spec: TableSpec, areas: Mapping[str, str] | None, source: str, first_line: int | None
+) -> None:
+    """Every area name in a jobindsats frame must be one of `areas`, when those are given."""
+    column = next((c for c in spec.columns if c.name == "omraade_navn"), None)
+    if areas is None or column is None:
+        return
+    problems = [
+        Problem(
+            index + 1 if first_line is None else first_line + index,
+            column.label,
+            f"unknown area {name!r}: no kommune, region or hele landet has that name",
+            unit="row" if first_line is None else "line",
+        )
+        for index, name in frame["omraade_navn"].items()
+        if name not in areas
+    ]
+    if problems:
+        raise InputError(source, problems)
+
+
+def _line_error(source: str, line: int | None, column: str | None, message: str) -> InputError:
+    return InputError(source, [Problem(line, column, message, unit="line")])
