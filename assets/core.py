@@ -10,11 +10,24 @@ from assets.metadata import table_metadata
 from pipelines.resources.reference import ReferenceData
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from schemas.codelists import HELE_LANDET
-from schemas.dimensions import DimOmraade, DimPeriode, DimYdelsesgruppe
+from schemas.dimensions import DimOmraade, DimPeriode, DimVarighedsinterval, DimYdelsesgruppe, OmraadeMedlemskab
 from schemas.validation import validate
 from warehouse.tables import replace_rows
 
 FIRST_YEAR = 2007  # DST's AUK series and jobindsats' longest series start around here.
+# The levels whose names appear as areas in source data (kommunegrupper and landsdele do not).
+AREA_LEVELS = ("land", "region", "rar", "kommune")
+
+
+def area_codes(dim: pd.DataFrame) -> dict[str, str]:
+    """Area names as the sources write them ("Herning", "Hele landet") → our codes."""
+    rows = dim[dim["niveau"].isin(AREA_LEVELS)]
+    return dict(zip(rows["omraade_navn"], rows["omraade_kode"], strict=True))
+
+
+def group_labels(dim: pd.DataFrame) -> dict[str, set[str]]:
+    """The ydelsesgruppe labels of each grouping ("ledighed" → {"A-dagpenge", ...})."""
+    return {gruppering: set(rows["ydelsesgruppe"]) for gruppering, rows in dim.groupby("gruppering")}
 
 
 def build_dim_omraade(kommuner: pd.DataFrame) -> pd.DataFrame:
@@ -69,6 +82,24 @@ def build_dim_omraade(kommuner: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def build_medlemskab(dim: pd.DataFrame) -> pd.DataFrame:
+    """One row per aggregate area and member kommune, so facts can be summed to any level."""
+    kommuner = dim[dim["niveau"] == "kommune"]
+    niveau_of = dict(zip(dim["omraade_kode"], dim["niveau"], strict=True))
+    parts = [pd.DataFrame({"omraade_kode": HELE_LANDET, "kommune_kode": kommuner["omraade_kode"], "niveau": "land"})]
+    for column in ("region_kode", "landsdel_kode", "rar", "kommunegruppe"):
+        parts.append(
+            pd.DataFrame(
+                {
+                    "omraade_kode": kommuner[column],
+                    "kommune_kode": kommuner["omraade_kode"],
+                    "niveau": kommuner[column].map(niveau_of),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
 def build_dim_periode(first_year: int, last_year: int) -> pd.DataFrame:
     """Every M, Q, QMAT and Y period from `first_year` to `last_year`, with start and end dates."""
     rows = []
@@ -109,6 +140,20 @@ def dim_omraade(warehouse: WarehouseResource, reference: ReferenceData) -> dg.Ma
 
 
 @dg.asset(
+    key=["mart", "omraade_medlemskab"],
+    deps=[dim_omraade],
+    group_name="core",
+    kinds={"duckdb", "pandas"},
+    pool=WRITER_POOL,
+    description="Which kommuner make up each aggregate area: the bridge facts are summed through.",
+)
+def omraade_medlemskab(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        dim = conn.execute("select * from mart.dim_omraade").df()
+    return _write(warehouse, "mart.omraade_medlemskab", build_medlemskab(dim), OmraadeMedlemskab)
+
+
+@dg.asset(
     key=["mart", "dim_ydelsesgruppe"],
     group_name="core",
     kinds={"duckdb", "pandas"},
@@ -118,6 +163,18 @@ def dim_omraade(warehouse: WarehouseResource, reference: ReferenceData) -> dg.Ma
 def dim_ydelsesgruppe(warehouse: WarehouseResource, reference: ReferenceData) -> dg.MaterializeResult:
     frame = reference.table("ydelsesgrupper").replace({"": None})
     return _write(warehouse, "mart.dim_ydelsesgruppe", frame, DimYdelsesgruppe)
+
+
+@dg.asset(
+    key=["mart", "dim_varighedsinterval"],
+    group_name="core",
+    kinds={"duckdb", "pandas"},
+    pool=WRITER_POOL,
+    description="The duration intervals jobindsats counts forløb in, with their bounds in weeks.",
+)
+def dim_varighedsinterval(warehouse: WarehouseResource, reference: ReferenceData) -> dg.MaterializeResult:
+    frame = reference.table("varighedsintervaller").replace({"": None})
+    return _write(warehouse, "mart.dim_varighedsinterval", frame, DimVarighedsinterval)
 
 
 @dg.asset(
@@ -134,5 +191,7 @@ def dim_periode(warehouse: WarehouseResource) -> dg.MaterializeResult:
 core_checks = [
     pandera_check(dim_omraade.key, "mart.dim_omraade", DimOmraade),
     pandera_check(dim_ydelsesgruppe.key, "mart.dim_ydelsesgruppe", DimYdelsesgruppe),
+    pandera_check(omraade_medlemskab.key, "mart.omraade_medlemskab", OmraadeMedlemskab),
+    pandera_check(dim_varighedsinterval.key, "mart.dim_varighedsinterval", DimVarighedsinterval),
     pandera_check(dim_periode.key, "mart.dim_periode", DimPeriode),
 ]

@@ -3,7 +3,8 @@
 import dagster as dg
 import pandas as pd
 
-from assets.core import dim_omraade, dim_periode, dim_ydelsesgruppe
+from assets.core import dim_omraade, dim_periode, dim_varighedsinterval, dim_ydelsesgruppe, omraade_medlemskab
+from assets.facts import fuldtidspersoner, ledighed, vandringer, varigheder
 from assets.indicators import benchmark
 from assets.metadata import markdown_table
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
@@ -12,7 +13,18 @@ from warehouse.publish import publish
 
 @dg.asset(
     key=["publish", "serving_duckdb"],
-    deps=[dim_omraade, dim_ydelsesgruppe, dim_periode, benchmark],
+    deps=[
+        dim_omraade,
+        dim_ydelsesgruppe,
+        dim_periode,
+        dim_varighedsinterval,
+        omraade_medlemskab,
+        fuldtidspersoner,
+        ledighed,
+        varigheder,
+        vandringer,
+        benchmark,
+    ],
     group_name="publish",
     kinds={"duckdb"},
     pool=WRITER_POOL,

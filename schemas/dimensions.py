@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing.pandas import DataFrame, Series
 
-from schemas.codelists import HELE_LANDET, N_KOMMUNER, NIVEAUER, PERIODE_PATTERN, PERIODETYPER
+from schemas.codelists import GRUPPERINGER, HELE_LANDET, N_KOMMUNER, NIVEAUER, PERIODE_PATTERN, PERIODETYPER
 
 
 class DimOmraade(pa.DataFrameModel):
@@ -51,12 +51,32 @@ class DimOmraade(pa.DataFrameModel):
 
 
 class DimYdelsesgruppe(pa.DataFrameModel):
-    """The benefit groups jobindsats reports in, with the label it uses for each."""
+    """The benefit groups jobindsats reports in, with the label it uses for each.
+
+    The same label can mean different things in different groupings ("Ydelsesgrupper i alt" is
+    the benchmark's scope in y30r21 and all benefits in ptv_a02), so labels are unique per
+    `gruppering`, and codes are unique overall.
+    """
 
     ydelsesgruppe_kode: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
-    ydelsesgruppe: Series[str] = pa.Field(unique=True)
+    ydelsesgruppe: Series[str]
+    gruppering: Series[str] = pa.Field(isin=GRUPPERINGER)
     overgruppe_kode: Series[str] = pa.Field(nullable=True)
     beskrivelse: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["gruppering", "ydelsesgruppe"]
+
+
+class DimVarighedsinterval(pa.DataFrameModel):
+    """The duration intervals jobindsats counts forløb in, with their bounds in weeks."""
+
+    varighedsinterval: Series[str] = pa.Field(unique=True)
+    uger_fra: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    uger_til: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    kolonne: Series[str] = pa.Field(nullable=True)
 
     class Config:
         strict = True
@@ -80,3 +100,22 @@ class DimPeriode(pa.DataFrameModel):
     @pa.dataframe_check
     def ends_after_start(cls, df: DataFrame) -> Series[bool]:
         return df["slut_dato"] >= df["start_dato"]
+
+
+class OmraadeMedlemskab(pa.DataFrameModel):
+    """Which kommuner make up each aggregate area (hele landet, region, landsdel, RAR, kommunegruppe)."""
+
+    omraade_kode: Series[str]
+    kommune_kode: Series[str] = pa.Field(str_matches=r"^\d{3}$")
+    niveau: Series[str] = pa.Field(isin=[n for n in NIVEAUER if n != "kommune"])
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["omraade_kode", "kommune_kode"]
+
+    @pa.dataframe_check
+    def every_level_covers_all_kommuner_once(cls, df: DataFrame) -> bool:
+        return bool((df.groupby("niveau")["kommune_kode"].nunique() == N_KOMMUNER).all()) and not df.duplicated(
+            ["niveau", "kommune_kode"]
+        ).any()

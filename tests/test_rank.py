@@ -8,7 +8,7 @@ import pytest
 
 from schemas.benchmark import Benchmark
 from schemas.dimensions import DimOmraade, DimYdelsesgruppe
-from schemas.jobindsats import StgY30r21
+from schemas.jobindsats import staging_schema
 from warehouse.models import sql
 from warehouse.tables import replace_rows
 
@@ -60,11 +60,12 @@ def _staging() -> pd.DataFrame:
                 "kilde": "jobindsats:y30r21",
                 "datagrundlag": "sample-synthetic",
                 "content_hash": "0" * 64,
+                "aendret_tid": pd.Timestamp("2026-01-01"),
             }
         )
     frame = pd.DataFrame(rows)
     frame["placering_publiceret"] = frame["placering_publiceret"].astype("Int64")
-    return StgY30r21.validate(frame)
+    return staging_schema("y30r21").validate(frame)
 
 
 def _dim_omraade() -> pd.DataFrame:
@@ -84,6 +85,7 @@ def _dim_ydelsesgruppe() -> pd.DataFrame:
         {
             "ydelsesgruppe_kode": ["i_alt", "a_dagpenge"],
             "ydelsesgruppe": [I_ALT, A_DAGPENGE],
+            "gruppering": ["benchmark", "benchmark"],
             "overgruppe_kode": [None, "i_alt"],
             "beskrivelse": ["i alt", "dagpenge"],
         }
@@ -99,7 +101,7 @@ def ranked(tmp_path_factory) -> pd.DataFrame:
             conn.execute(f"create schema {schema}")
         replace_rows(conn, "mart.dim_omraade", _dim_omraade(), DimOmraade)
         replace_rows(conn, "mart.dim_ydelsesgruppe", _dim_ydelsesgruppe(), DimYdelsesgruppe)
-        replace_rows(conn, "staging.jobindsats_y30r21", _staging(), StgY30r21)
+        replace_rows(conn, "staging.jobindsats_y30r21", _staging(), staging_schema("y30r21"))
         frame = conn.execute(sql("benchmark")).df()
     finally:
         conn.close()

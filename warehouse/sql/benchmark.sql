@@ -28,7 +28,7 @@ with kommune_rows as (
         s.datagrundlag
     from staging.jobindsats_y30r21 as s
     join mart.dim_omraade as o on o.omraade_kode = s.omraade_kode and o.niveau = 'kommune'
-    join mart.dim_ydelsesgruppe as y on y.ydelsesgruppe = s.ydelsesgruppe
+    join mart.dim_ydelsesgruppe as y on y.ydelsesgruppe = s.ydelsesgruppe and y.gruppering = 'benchmark'
 ),
 ranked as (
     select
