@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import dagster as dg
 
-TIMEZONE = "Europe/Copenhagen"
+from pipelines.partitions import TIMEZONE, all_partitions_tags
+from pipelines.resources.warehouse import WarehouseResource
+from pipelines.sources.jobindsats import JobindsatsClient
+from pipelines.sources.statbank import StatbankClient
+from pipelines.whats_new import new_jobindsats_tables, new_statbank_tables, release_plan
 
 refresh_all = dg.define_asset_job(
     "refresh_all",
@@ -13,20 +17,38 @@ refresh_all = dg.define_asset_job(
     tags={"dagster/max_retries": "1"},
 )
 
-nightly = dg.ScheduleDefinition(
+
+@dg.schedule(
     name="nightly",
     job=refresh_all,
     cron_schedule="30 2 * * *",
     execution_timezone=TIMEZONE,
     default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="Every night at 02:30: fetch what the sources publish and republish the serving copy.",
+    description="Every night at 02:30: ask each source what is new and materialise only that and what depends on it.",
 )
+def nightly(
+    context: dg.ScheduleEvaluationContext,
+    jobindsats: JobindsatsClient,
+    statbank: StatbankClient,
+    warehouse: WarehouseResource,
+):
+    landing = warehouse.landing()
+    new = new_jobindsats_tables(jobindsats, landing) + new_statbank_tables(statbank, landing)
+    if not new:
+        return dg.SkipReason("No source has published anything new since the last load.")
+    assets, tags = release_plan(new, context.repository_def.asset_graph)
+    return dg.RunRequest(
+        run_key=f"nightly-{context.scheduled_execution_time:%Y-%m-%d}", asset_selection=assets, tags=tags
+    )
 
-monthly = dg.ScheduleDefinition(
+
+@dg.schedule(
     name="monthly",
     job=refresh_all,
     cron_schedule="0 6 2 * *",
     execution_timezone=TIMEZONE,
     default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="The 2nd of each month at 06:00, after jobindsats' monthly release: refresh everything.",
+    description="The 2nd of each month at 06:00, after jobindsats' monthly release: refresh every table and period.",
 )
+def monthly_refresh(context: dg.ScheduleEvaluationContext):
+    return dg.RunRequest(run_key=f"monthly-{context.scheduled_execution_time:%Y-%m}", tags=all_partitions_tags())

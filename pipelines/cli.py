@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
+import warnings
+from pathlib import Path
 
 from pipelines import settings
 
@@ -47,34 +50,102 @@ def _summary(serving) -> str:
     return "\n".join(lines)
 
 
-def run(source: str) -> int:
-    os.environ["JOBINDBLIK_SOURCE"] = source
-    from pipelines.definitions import make_definitions
-
+def _execute(defs, source: str, assets, tags, started: float) -> int:
+    """Run `refresh_all` (or the `assets` part of it) and report as a person would want to read it."""
     warehouse = settings.warehouse_path()
-    started = time.perf_counter()
-    job = make_definitions(warehouse, source).resolve_job_def("refresh_all")
+    job = defs.resolve_job_def("refresh_all")
     with _instance() as instance:
-        result = job.execute_in_process(instance=instance, run_config=QUIET, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance, run_config=QUIET, tags=tags, asset_selection=assets, raise_on_error=False
+        )
     elapsed = time.perf_counter() - started
     if not result.success:
-        failures = [event for event in result.all_events if event.is_failure]
-        print(f"jobindblik run ({source}) failed after {elapsed:.1f} s:", file=sys.stderr)
-        for event in failures:
-            print(f"  {event.step_key}: {event.message}", file=sys.stderr)
-        checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
-        for check in checks:
-            print(f"  check {check.asset_check_key.to_user_string()} failed: {check.description}", file=sys.stderr)
-        print("The warehouse and the serving copy were left as they were before this run.", file=sys.stderr)
+        print(f"jobindblik ({source}) failed after {elapsed:.1f} s:", file=sys.stderr)
+        for event in result.get_step_failure_events():
+            data = event.step_failure_data
+            error = data.error
+            while error.cause is not None:  # the framework wraps the asset's own error
+                error = error.cause
+            reason = data.user_failure_data.description if data.user_failure_data else error.message.strip()
+            print(f"  {event.step_key}: {reason}", file=sys.stderr)
+        for check in result.get_asset_check_evaluations():
+            if not check.passed:
+                print(f"  check {check.asset_check_key.to_user_string()} failed: {check.description}", file=sys.stderr)
+        print(
+            "serving.duckdb was not republished: BI tools still see the last good run. Rejected input is in "
+            "quarantine and left staging as it was; a failed check leaves its table as this run wrote it.",
+            file=sys.stderr,
+        )
         return 1
     serving = warehouse.with_name("serving.duckdb")
-    print(f"jobindblik run ({source}) finished in {elapsed:.1f} s")
+    print(f"jobindblik ({source}) finished in {elapsed:.1f} s")
     print(f"warehouse: {warehouse}\nserving copy for BI: {serving}")
     print(_summary(serving))
     return 0
 
 
+def run(source: str, only_new: bool = False, months: tuple[str, str] | None = None) -> int:
+    from pipelines.partitions import all_partitions_tags, partition_key_of, range_tags
+    from pipelines.whats_new import new_jobindsats_tables, new_statbank_tables, release_plan
+
+    started = time.perf_counter()
+    defs = _definitions(source)
+    assets, tags = None, all_partitions_tags()
+    if months:  # a backfill: every table, with the monthly ones limited to these months
+        tags = range_tags(partition_key_of(months[0]), partition_key_of(months[1]))
+    if only_new:
+        resources = defs.resources
+        landing = resources["warehouse"].landing()
+        new = new_jobindsats_tables(resources["jobindsats"], landing) + new_statbank_tables(resources["statbank"], landing)
+        if not new:
+            print(f"jobindblik run ({source}, only new): nothing new, checked in {time.perf_counter() - started:.1f} s")
+            return 0
+        assets, tags = release_plan(new, defs.resolve_asset_graph())
+    return _execute(defs, source, assets, tags, started)
+
+
+def ingest(paths: list[Path], source: str) -> int:
+    from pipelines.ingest import Validator, ingest_file, staging_keys
+    from pipelines.whats_new import month_span, run_plan
+
+    started = time.perf_counter()
+    defs = _definitions(source)
+    resources = defs.resources
+    validator = Validator(resources["reference"])
+    warehouse = resources["warehouse"]
+    outcomes = [ingest_file(path, warehouse.landing(), validator, warehouse.inbox_dir) for path in paths]
+    for outcome in outcomes:
+        stream = sys.stderr if outcome.status == "rejected" else sys.stdout
+        print(f"{outcome.path}: {outcome.status}: {outcome.message}", file=stream)
+    keys = staging_keys(outcomes)
+    status = 1 if any(o.status == "rejected" for o in outcomes) else 0
+    if not keys:
+        return status
+    first, last = month_span([p for o in outcomes for p in o.periods])
+    assets, tags = run_plan(keys, defs.resolve_asset_graph(), first, last)
+    return max(status, _execute(defs, source, assets, tags, started))
+
+
+def _definitions(source: str):
+    os.environ["JOBINDBLIK_SOURCE"] = source
+    from pipelines.definitions import make_definitions
+
+    return make_definitions(settings.warehouse_path(), source)
+
+
+def _month(text: str) -> str:
+    """A monthly period the partitions cover, as argparse checks its arguments."""
+    from pipelines.partitions import monthly, partition_key_of
+
+    if not re.fullmatch(r"\d{4}M(0[1-9]|1[0-2])", text) or partition_key_of(text) not in monthly.get_partition_keys():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month from {monthly.get_first_partition_key()[:7]} on, like 2024M01")
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
+    import dagster as dg
+
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)  # backfill_policy: stable in use, labelled beta
     parser = argparse.ArgumentParser(prog="jobindblik", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="materialise every asset and publish the serving copy")
@@ -84,9 +155,29 @@ def main(argv: list[str] | None = None) -> int:
         default="sample",
         help="sample: the bundled data, offline (default); live: the APIs, reads JOBINDSATS_TOKEN",
     )
+    which = run_parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--only-new",
+        action="store_true",
+        help="ask each source what it has published since the last load and materialise only that (the nightly run)",
+    )
+    which.add_argument(
+        "--months",
+        nargs=2,
+        metavar=("FROM", "TO"),
+        type=_month,
+        help="backfill: reload the monthly tables for FROM..TO (e.g. 2024M01 2024M06), replacing exactly those months",
+    )
+    ingest_parser = commands.add_parser(
+        "ingest", help="load extract files downloaded by hand (jobindsats CSV/JSON, DST CSV/BULK, .xlsx)"
+    )
+    ingest_parser.add_argument("files", nargs="+", type=Path, help="the files to load")
+    ingest_parser.add_argument("--source", choices=settings.SOURCES, default="sample", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.command == "run":
-        return run(args.source)
+        return run(args.source, args.only_new, tuple(args.months) if args.months else None)
+    if args.command == "ingest":
+        return ingest(args.files, args.source)
     return 2
 
 

@@ -10,38 +10,53 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets import core, indicators, landing, publish, staging
+from assets import core, facts, indicators, landing, publish, staging
 from pipelines import settings
-from pipelines.automation import monthly, nightly, refresh_all
+from pipelines.automation import monthly_refresh, nightly, refresh_all
 from pipelines.resources.reference import ReferenceData
+from pipelines.sensors import extract_inbox, statbank_release
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.sources.jobindsats import JobindsatsApiClient, JobindsatsClient, JobindsatsSnapshotClient
+from pipelines.sources.statbank import StatbankApiClient, StatbankClient, StatbankSnapshotClient
 
-ASSET_MODULES = [landing, staging, core, indicators, publish]
-CHECKS = [*core.core_checks, *staging.staging_checks, *indicators.indicator_checks]
+ASSETS = [
+    *landing.jobindsats_landings.values(),
+    *landing.statbank_landings.values(),
+    *staging.jobindsats_stagings.values(),
+    *staging.statbank_stagings.values(),
+    *dg.load_assets_from_modules([core, facts, indicators, publish]),
+]
+CHECKS = [*core.core_checks, *staging.staging_checks, *facts.fact_checks, *indicators.indicator_checks]
 
 
-def jobindsats_client(source: str) -> JobindsatsClient:
+def make_resources(warehouse: Path, source: str = "sample", sample_dir: Path = settings.SAMPLE_DIR) -> dict:
+    """The resources for a warehouse file, fetching from the live APIs or the sample in `sample_dir`."""
     if source == "live":
-        return JobindsatsApiClient(token=dg.EnvVar("JOBINDSATS_TOKEN"), base_url=settings.jobindsats_base_url())
-    return JobindsatsSnapshotClient()
-
-
-def make_resources(warehouse: Path, source: str = "sample") -> dict:
+        jobindsats: JobindsatsClient = JobindsatsApiClient(
+            token=dg.EnvVar("JOBINDSATS_TOKEN"),
+            base_url=settings.jobindsats_base_url(),
+            cache_dir=str(warehouse.parent / "cache"),
+        )
+        statbank: StatbankClient = StatbankApiClient(base_url=settings.statbank_base_url())
+    else:
+        jobindsats = JobindsatsSnapshotClient(sample_dir=str(sample_dir))
+        statbank = StatbankSnapshotClient(sample_dir=str(sample_dir))
     return {
         "warehouse": WarehouseResource(path=str(warehouse)),
-        "jobindsats": jobindsats_client(source),
+        "jobindsats": jobindsats,
+        "statbank": statbank,
         "reference": ReferenceData(),
     }
 
 
-def make_definitions(warehouse: Path, source: str = "sample") -> dg.Definitions:
+def make_definitions(warehouse: Path, source: str = "sample", sample_dir: Path = settings.SAMPLE_DIR) -> dg.Definitions:
     return dg.Definitions(
-        assets=dg.load_assets_from_modules(ASSET_MODULES),
+        assets=ASSETS,
         asset_checks=CHECKS,
         jobs=[refresh_all],
-        schedules=[nightly, monthly],
-        resources=make_resources(warehouse, source),
+        schedules=[nightly, monthly_refresh],
+        sensors=[extract_inbox, statbank_release],
+        resources=make_resources(warehouse, source, sample_dir),
     )
 
 

@@ -21,6 +21,7 @@ import pytest
 from pipelines import settings
 from pipelines.cli import QUIET
 from pipelines.definitions import make_definitions
+from pipelines.partitions import all_partitions_tags
 from pipelines.sources.jobindsats import JobindsatsSnapshotClient
 
 SAMPLE_DIR = settings.SAMPLE_DIR
@@ -28,13 +29,29 @@ Y30R21_SAMPLE = "jobindsats/y30r21.json"
 WAREHOUSE_NAME = "jobindblik.duckdb"
 
 
-def run_job(warehouse: Path, sample_dir: Path | None = None) -> dg.ExecuteInProcessResult:
-    """Materialise `refresh_all` against `warehouse`, replaying `sample_dir` (default: the bundled sample)."""
-    job = make_definitions(Path(warehouse)).resolve_job_def("refresh_all")
-    client = JobindsatsSnapshotClient(sample_dir=str(sample_dir or SAMPLE_DIR))
+def benchmark_slice(defs: dg.Definitions) -> list[dg.AssetKey]:
+    """The benchmark and everything it is built from, plus the publish step: the y30r21 path."""
+    selection = dg.AssetSelection.assets(dg.AssetKey(["mart", "benchmark"])).upstream() | dg.AssetSelection.assets(
+        dg.AssetKey(["publish", "serving_duckdb"])
+    )
+    return sorted(selection.resolve(defs.resolve_asset_graph()))
+
+
+def run_job(
+    warehouse: Path, sample_dir: Path | None = None, benchmark_only: bool = False
+) -> dg.ExecuteInProcessResult:
+    """Materialise `refresh_all` against `warehouse`, replaying `sample_dir` (default: the bundled sample).
+
+    `benchmark_only` runs just the y30r21 path (benchmark_slice), for tests about it that need speed.
+    """
+    defs = make_definitions(Path(warehouse), sample_dir=Path(sample_dir or SAMPLE_DIR))
     with dg.DagsterInstance.ephemeral() as instance:
-        return job.execute_in_process(
-            instance=instance, run_config=QUIET, raise_on_error=False, resources={"jobindsats": client}
+        return defs.resolve_job_def("refresh_all").execute_in_process(
+            instance=instance,
+            run_config=QUIET,
+            tags=all_partitions_tags(),
+            raise_on_error=False,
+            asset_selection=benchmark_slice(defs) if benchmark_only else None,
         )
 
 
@@ -111,3 +128,58 @@ def bad_sample(tmp_path) -> Callable[..., Path]:
         return target
 
     return make
+
+
+# --- added for the orchestration tests (test_incremental, test_ingest, test_sensors) -------------
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Callable[..., Path]:
+    """A factory: copy data/sample to tmp and apply `edits` ({relative path: edit}); returns the sample dir.
+
+    Each edit receives the file's text (a JSON file: its parsed document) and either changes the
+    document in place (it is written back as JSON) or returns the new text.
+    """
+    counter = 0
+
+    def make(edits: dict[str, Callable[[Any], Any]] | None = None) -> Path:
+        nonlocal counter
+        counter += 1
+        target = tmp_path / f"sample_copy{counter}"
+        shutil.copytree(SAMPLE_DIR, target)
+        for relative, edit in (edits or {}).items():
+            path = target / relative
+            text = path.read_text(encoding="utf-8")
+            if path.suffix == ".json":
+                document = json.loads(text)
+                replaced = edit(document)
+                text = json.dumps(document, ensure_ascii=False) if replaced is None else replaced
+            else:
+                text = edit(text)
+            path.write_text(text, encoding="utf-8")
+        return target
+
+    return make
+
+
+@pytest.fixture
+def run_assets() -> Callable[..., dg.ExecuteInProcessResult]:
+    """A function that materialises only `keys` (asset keys) of `refresh_all` against a warehouse.
+
+    The sources are the snapshot clients on `sample_dir` (default: the bundled sample).
+    """
+
+    def run(
+        warehouse: Path, keys: list[dg.AssetKey], tags: dict[str, str] | None = None, sample_dir: Path | None = None
+    ) -> dg.ExecuteInProcessResult:
+        defs = make_definitions(Path(warehouse), sample_dir=Path(sample_dir or SAMPLE_DIR))
+        with dg.DagsterInstance.ephemeral() as instance:
+            return defs.resolve_job_def("refresh_all").execute_in_process(
+                instance=instance,
+                run_config=QUIET,
+                tags=tags if tags is not None else all_partitions_tags(),
+                raise_on_error=False,
+                asset_selection=list(keys),
+            )
+
+    return run

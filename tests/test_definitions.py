@@ -12,6 +12,8 @@ import pytest
 
 from pipelines import settings
 from pipelines.definitions import defs
+from pipelines.sources.jobindsats_parser import table_specs
+from pipelines.sources.statbank_tables import statbank_tables
 
 GROUPS = {"landing", "staging", "core", "indicators", "publish"}
 VENV_BIN = Path(sys.executable).parent
@@ -19,12 +21,18 @@ VENV_BIN = Path(sys.executable).parent
 
 def test_every_asset_has_a_known_group_kinds_and_a_description():
     specs = {spec.key.to_user_string(): spec for spec in defs.resolve_all_asset_specs()}
+    sources = [f"jobindsats_{t}" for t in table_specs()] + [f"statbank_{t.lower()}" for t in statbank_tables()]
     assert set(specs) == {
-        "landing/jobindsats_y30r21",
-        "staging/jobindsats_y30r21",
+        *(f"{layer}/{source}" for layer in ("landing", "staging") for source in sources),
         "mart/dim_omraade",
+        "mart/omraade_medlemskab",
         "mart/dim_ydelsesgruppe",
         "mart/dim_periode",
+        "mart/dim_varighedsinterval",
+        "mart/fuldtidspersoner",
+        "mart/ledighed",
+        "mart/varigheder",
+        "mart/vandringer",
         "mart/benchmark",
         "publish/serving_duckdb",
     }
@@ -41,7 +49,7 @@ def test_staging_and_mart_assets_have_a_blocking_pandera_check():
     layered = [
         key for key in graph.get_all_asset_keys() if key.path[0] in ("staging", "mart")
     ]
-    assert len(layered) == 5
+    assert len(layered) == len(table_specs()) + len(statbank_tables()) + 10  # staging tables + mart tables
     for asset_key in layered:
         spec = checks.get(f"{asset_key.to_user_string()}:pandera_schema")
         assert spec is not None, asset_key

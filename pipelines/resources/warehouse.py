@@ -41,6 +41,11 @@ class WarehouseResource(dg.ConfigurableResource):
     def quarantine_dir(self) -> Path:
         return self.database.parent / "quarantine"
 
+    @property
+    def inbox_dir(self) -> Path:
+        """Where analysts drop extract files for the inbox sensor."""
+        return self.database.parent / "inbox"
+
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection that is closed however the block ends; write connections see all schemas."""
