@@ -5,7 +5,6 @@ stored, so the UI shows each table's validation history and a failure blocks eve
 downstream, the publish step included.
 """
 
-
 import dagster as dg
 import pandera.pandas as pa
 

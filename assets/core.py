@@ -60,9 +60,18 @@ def build_dim_omraade(kommuner: pd.DataFrame) -> pd.DataFrame:
 
     none = dict(region_kode=None, landsdel_kode=None, rar=None, kommunegruppe=None, nuts3=None)
     parts = [
-        pd.DataFrame([{"omraade_kode": HELE_LANDET, "omraade_navn": "Hele landet", "niveau": "land", **none, "sortering": 0}]),
+        pd.DataFrame(
+            [{"omraade_kode": HELE_LANDET, "omraade_navn": "Hele landet", "niveau": "land", **none, "sortering": 0}]
+        ),
         level(k, "regionskode_dst", "regionsnavn", "region", 10, **none),
-        level(k, "landsdel_kode", "landsdelsnavn", "landsdel", 20, **{**none, "region_kode": "regionskode_dst", "nuts3": "nuts3"}),
+        level(
+            k,
+            "landsdel_kode",
+            "landsdelsnavn",
+            "landsdel",
+            20,
+            **{**none, "region_kode": "regionskode_dst", "nuts3": "nuts3"},
+        ),
         level(k, "rar_kode", "rar_2015_2024_inferred", "rar", 40, **none),
         level(k, "kommunegruppe_kode", "kommunegruppe", "kommunegruppe", 50, **none),
         pd.DataFrame(
@@ -109,7 +118,14 @@ def build_dim_periode(first_year: int, last_year: int) -> pd.DataFrame:
             start = date(year, 3 * quarter - 2, 1)
             rows.append((f"{year}Q{quarter:02d}", "Q", start, 3))
             # QMATqq: the twelve months ending with quarter qq, e.g. 2020QMAT02 = 2019Q03..2020Q02.
-            rows.append((f"{year}QMAT{quarter:02d}", "QMAT", date(year - 1, 3 * quarter + 1, 1) if quarter < 4 else date(year, 1, 1), 12))
+            rows.append(
+                (
+                    f"{year}QMAT{quarter:02d}",
+                    "QMAT",
+                    date(year - 1, 3 * quarter + 1, 1) if quarter < 4 else date(year, 1, 1),
+                    12,
+                )
+            )
         for month in range(1, 13):
             rows.append((f"{year}M{month:02d}", "M", date(year, month, 1), 1))
     frame = pd.DataFrame(rows, columns=["periode", "periodetype", "start_dato", "maaneder"])

@@ -6,7 +6,6 @@ by its pandera model before it is written and again, as a blocking check, after.
 """
 
 import dagster as dg
-import pandas as pd
 import pandera.pandas as pa
 
 from assets.checks import pandera_check
@@ -63,8 +62,14 @@ def build(
 def fuldtidspersoner(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     query = f"""
         select f.*, 'befolkningen 16-66 år (kildens andel)' as andel_naevner
-        from ({with_aggregates(sql("fuldtidspersoner"), ["periode", "ydelsesgruppe_kode", "ydelsesgruppe"],
-                               ["fuldtidspersoner", "personer"], shares=["andel_pct"])}) as f"""
+        from ({
+        with_aggregates(
+            sql("fuldtidspersoner"),
+            ["periode", "ydelsesgruppe_kode", "ydelsesgruppe"],
+            ["fuldtidspersoner", "personer"],
+            shares=["andel_pct"],
+        )
+    }) as f"""
     periods = [periode_of(key) for key in context.partition_keys]
     return build(warehouse, "mart.fuldtidspersoner", Fuldtidspersoner, query, {"periods": periods}, "periode")
 
@@ -123,7 +128,9 @@ def varigheder(warehouse: WarehouseResource) -> dg.MaterializeResult:
     "selvforsørgelse, ...), as antal and andel_pct of the row, per quarter and area (y01b15).",
 )
 def vandringer(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    aggregated = with_aggregates(sql("vandringer"), ["periode", "fra", "til", "maaneder_efter"], ["antal"], shares=["andel_pct"])
+    aggregated = with_aggregates(
+        sql("vandringer"), ["periode", "fra", "til", "maaneder_efter"], ["antal"], shares=["andel_pct"]
+    )
     # A built aggregate has no published share: it is its count over the row total ('I alt').
     query = f"""
         with v as ({aggregated})

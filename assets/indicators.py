@@ -18,8 +18,17 @@ BENCHMARK = "mart.benchmark"
 # A recomputed forskel in percentage points may differ from the published one by rounding only.
 PP_TOLERANCE = 0.005
 DISAGREEMENT_COLUMNS = [
-    "periode", "omraade_kode", "omraade_navn", "ydelsesgruppe", "forskel_antal", "forskel_antal_publiceret",
-    "forskel_pct_point", "forskel_pct_point_publiceret", "placering_min", "placering_max", "placering_publiceret",
+    "periode",
+    "omraade_kode",
+    "omraade_navn",
+    "ydelsesgruppe",
+    "forskel_antal",
+    "forskel_antal_publiceret",
+    "forskel_pct_point",
+    "forskel_pct_point_publiceret",
+    "placering_min",
+    "placering_max",
+    "placering_publiceret",
 ]
 
 
@@ -31,7 +40,8 @@ def disagreements(frame: pd.DataFrame) -> dict[str, pd.Series]:
     )
     published = frame["placering_publiceret"].notna()
     outside = published & (
-        (frame["placering_publiceret"] < frame["placering_min"]) | (frame["placering_publiceret"] > frame["placering_max"])
+        (frame["placering_publiceret"] < frame["placering_min"])
+        | (frame["placering_publiceret"] > frame["placering_max"])
     )
     return {"forskel_antal": antal, "forskel_pct_point": pp, "placering": outside}
 

@@ -53,7 +53,7 @@ def jobindsats_landing(spec: TableSpec) -> dg.AssetsDefinition:
         kinds={"json", "file"},
         partitions_def=monthly if partitioned else None,
         backfill_policy=single_run if partitioned else None,
-        description=f"jobindsats {spec.table_id}: {spec.title}. The v3 response, stored verbatim under warehouse/landing.",
+        description=f"jobindsats {spec.table_id}: {spec.title}. The v3 response, stored verbatim.",
         retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
         freshness_policy=freshness(spec.periodtype),
         metadata={"release": spec.release, "periodtype": spec.periodtype},
@@ -69,7 +69,9 @@ def jobindsats_landing(spec: TableSpec) -> dg.AssetsDefinition:
         periods = select_periods(meta.periods.get(spec.periodtype, []), latest, spec.revisit, wanted)
         if not periods:
             return dg.MaterializeResult(metadata={"periods": dg.MetadataValue.text("none offered in this range")})
-        response = jobindsats.data(spec.api_id, build_query(spec.api_id, spec.periodtype, spec.hierarchies, meta, periods))
+        response = jobindsats.data(
+            spec.api_id, build_query(spec.api_id, spec.periodtype, spec.hierarchies, meta, periods)
+        )
         landed = landing.land(
             "jobindsats",
             spec.table_id,
@@ -150,7 +152,9 @@ def statbank_landing(table: StatbankTable) -> dg.AssetsDefinition:
             metadata={
                 "request": dg.MetadataValue.text(response.request),
                 "updated": dg.MetadataValue.text(str(updated)),
-                "periods": dg.MetadataValue.text(f"{periods[0]}..{periods[-1]} ({len(periods)})" if periods else "none"),
+                "periods": dg.MetadataValue.text(
+                    f"{periods[0]}..{periods[-1]} ({len(periods)})" if periods else "none"
+                ),
                 "content_hash": dg.MetadataValue.text(landed.content_hash),
                 "datagrundlag": dg.MetadataValue.text(response.datagrundlag),
             }

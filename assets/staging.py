@@ -6,6 +6,7 @@ kommuner). So a re-run of a period replaces exactly that period, a revision repl
 figure, and `aendret_tid` records when each figure last changed.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 import dagster as dg
@@ -17,7 +18,7 @@ from assets.landing import jobindsats_landings, read_dst_body, reject, statbank_
 from assets.metadata import table_metadata
 from pipelines.errors import InputError, Problem
 from pipelines.partitions import monthly, periode_of, single_run
-from pipelines.resources.landing import Landed, Origin
+from pipelines.resources.landing import Landed, LandingStore, Origin
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from pipelines.sources.extracts import read_extract
 from pipelines.sources.jobindsats_parser import TableSpec, parse_body, table_specs, to_frame
@@ -44,6 +45,22 @@ def layers_for(landed: list[Landed], periods: list[str] | None) -> list[tuple[La
                 if not item.is_extract:
                     break
     return [(item, taken[item.content_hash]) for item in newest_first if item.content_hash in taken]
+
+
+def staged_layers(
+    context: dg.AssetExecutionContext,
+    landing: LandingStore,
+    layers: list[tuple[Landed, list[str]]],
+    read_and_stage: Callable[[Landed, list[str]], pd.DataFrame],
+) -> list[pd.DataFrame]:
+    """Each layer read and staged; the first bad one goes to quarantine and fails the step."""
+    frames = []
+    for landed, periods in layers:
+        try:
+            frames.append(read_and_stage(landed, periods))
+        except InputError as error:
+            raise reject(context, landing, landed, error) from None
+    return frames
 
 
 def newest_wins(frames: list[pd.DataFrame], key: list[str]) -> pd.DataFrame:
@@ -74,7 +91,9 @@ def stage(
     """
     label = {c.name: c.label for c in spec.columns}
     unknown = [
-        Problem(i + 1, label["omraade_navn"], f"unknown area {name!r}: no kommune, region, RAR or hele landet has that name")
+        Problem(
+            i + 1, label["omraade_navn"], f"unknown area {name!r}: no kommune, region, RAR or hele landet has that name"
+        )
         for i, name in frame["omraade_navn"].items()
         if name not in areas
     ] + [
@@ -96,7 +115,9 @@ def stage(
     try:
         return validate(staging_schema(spec.table_id), frame, origin.request)
     except InputError as error:  # name columns as the source labels them
-        raise InputError(error.source, [p._replace(column=label.get(p.column, p.column)) for p in error.problems]) from None
+        raise InputError(
+            error.source, [p._replace(column=label.get(p.column, p.column)) for p in error.problems]
+        ) from None
 
 
 def jobindsats_staging(spec: TableSpec) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
@@ -123,13 +144,12 @@ def jobindsats_staging(spec: TableSpec) -> tuple[dg.AssetsDefinition, dg.AssetCh
         with warehouse.connect() as conn:
             areas = area_codes(conn.execute("select * from mart.dim_omraade").df())
             groups = group_labels(conn.execute("select * from mart.dim_ydelsesgruppe").df())
-            frames = []
-            for landed, periods in layers:
-                try:
-                    frame = read_landed(landed, spec)
-                    frames.append(stage(frame[frame["periode"].isin(periods)], landed.origin, spec, areas, groups, changed_at))
-                except InputError as error:
-                    raise reject(context, landing, landed, error) from None
+
+            def read_and_stage(landed: Landed, periods: list[str]) -> pd.DataFrame:
+                frame = read_landed(landed, spec)
+                return stage(frame[frame["periode"].isin(periods)], landed.origin, spec, areas, groups, changed_at)
+
+            frames = staged_layers(context, landing, layers, read_and_stage)
             if not frames:
                 return dg.MaterializeResult(metadata={"dagster/row_count": 0, "periods": "none landed in this range"})
             frame = newest_wins(frames, list(spec.key))
@@ -157,19 +177,25 @@ def periode_of_tid(tid: str) -> str:
     return tid
 
 
-def stage_dst(frame: pd.DataFrame, table: StatbankTable, origin: Origin, codes: set[str], changed_at: datetime) -> pd.DataFrame:
+def stage_dst(
+    frame: pd.DataFrame, table: StatbankTable, origin: Origin, codes: set[str], changed_at: datetime
+) -> pd.DataFrame:
     """DST rows (codes) as staging rows: ASCII column names, the area as `omraade_kode`, the origin.
 
     A variable a file leaves out was eliminated, i.e. it is at its total (`totals` in the table's
     config); a left-out variable without a known total is an error naming it.
     """
-    missing = [v for v in table.variables if v.upper() != "TID" and v.upper() not in frame.columns and v not in table.totals]
+    missing = [
+        v for v in table.variables if v.upper() != "TID" and v.upper() not in frame.columns and v not in table.totals
+    ]
     if missing:
         raise InputError(
             origin.request,
             [Problem(None, v, f"column missing: {table.table_id} rows must say their {v}") for v in missing],
         )
-    frame = frame.assign(**{v.upper(): table.totals[v] for v in table.variables if v.upper() != "TID" and v.upper() not in frame.columns})
+    frame = frame.assign(
+        **{v.upper(): table.totals[v] for v in table.variables if v.upper() != "TID" and v.upper() not in frame.columns}
+    )
     frame = frame.rename(columns={c: column_name(c) for c in frame.columns}).rename(
         columns={column_name(table.area): "omraade_kode"}
     )
@@ -210,7 +236,7 @@ def statbank_staging(table: StatbankTable) -> tuple[dg.AssetsDefinition, dg.Asse
         group_name="staging",
         kinds={"duckdb", "pandas"},
         pool=WRITER_POOL,
-        description=f"Statistics Denmark {table.table_id} as codes with ASCII column names; a re-run replaces its periods.",
+        description=f"Statistics Denmark {table.table_id} as codes, ASCII column names; a re-run replaces its periods.",
     )
     def _staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         landing = warehouse.landing()
@@ -218,13 +244,12 @@ def statbank_staging(table: StatbankTable) -> tuple[dg.AssetsDefinition, dg.Asse
         changed_at = datetime.now(timezone.utc)
         with warehouse.connect() as conn:
             codes = {row[0] for row in conn.execute("select omraade_kode from mart.dim_omraade").fetchall()}
-            frames = []
-            for landed, periods in layers:
-                try:
-                    frame = read_dst_landed(landed, table)
-                    frames.append(stage_dst(frame[frame["TID"].isin(periods)], table, landed.origin, codes, changed_at))
-                except InputError as error:
-                    raise reject(context, landing, landed, error) from None
+
+            def read_and_stage(landed: Landed, periods: list[str]) -> pd.DataFrame:
+                frame = read_dst_landed(landed, table)
+                return stage_dst(frame[frame["TID"].isin(periods)], table, landed.origin, codes, changed_at)
+
+            frames = staged_layers(context, landing, layers, read_and_stage)
             if not frames:
                 return dg.MaterializeResult(metadata={"dagster/row_count": 0})
             frame = newest_wins(frames, key)

@@ -16,7 +16,9 @@ from pathlib import Path
 
 def _timed_run(env: dict[str, str], *args: str) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pipelines.cli", "run", *args], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "run", *args], env=env, check=True, stdout=subprocess.DEVNULL
+    )
     return time.perf_counter() - started
 
 

@@ -33,7 +33,9 @@ def _summary(serving) -> str:
         tables = conn.execute(
             "select table_schema || '.' || table_name from information_schema.tables order by 1"
         ).fetchall()
-        lines = [f"  {name:<28} {conn.execute(f'select count(*) from {name}').fetchone()[0]:>8,} rows" for (name,) in tables]
+        lines = [
+            f"  {name:<28} {conn.execute(f'select count(*) from {name}').fetchone()[0]:>8,} rows" for (name,) in tables
+        ]
         example = conn.execute(
             "select omraade_navn, periode, forventet_antal, faktisk_antal, forskel_antal, forventet_andel, "
             "faktisk_andel, forskel_pct_point, placering from mart.benchmark "
@@ -96,7 +98,9 @@ def run(source: str, only_new: bool = False, months: tuple[str, str] | None = No
     if only_new:
         resources = defs.resources
         landing = resources["warehouse"].landing()
-        new = new_jobindsats_tables(resources["jobindsats"], landing) + new_statbank_tables(resources["statbank"], landing)
+        new = new_jobindsats_tables(resources["jobindsats"], landing) + new_statbank_tables(
+            resources["statbank"], landing
+        )
         if not new:
             print(f"jobindblik run ({source}, only new): nothing new, checked in {time.perf_counter() - started:.1f} s")
             return 0
@@ -138,7 +142,9 @@ def _month(text: str) -> str:
     from pipelines.partitions import monthly, partition_key_of
 
     if not re.fullmatch(r"\d{4}M(0[1-9]|1[0-2])", text) or partition_key_of(text) not in monthly.get_partition_keys():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a month from {monthly.get_first_partition_key()[:7]} on, like 2024M01")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a month from {monthly.get_first_partition_key()[:7]} on, like 2024M01"
+        )
     return text
 
 

@@ -14,8 +14,8 @@ from assets import core, facts, indicators, landing, publish, staging
 from pipelines import settings
 from pipelines.automation import monthly_refresh, nightly, refresh_all
 from pipelines.resources.reference import ReferenceData
-from pipelines.sensors import extract_inbox, statbank_release
 from pipelines.resources.warehouse import WarehouseResource
+from pipelines.sensors import extract_inbox, statbank_release
 from pipelines.sources.jobindsats import JobindsatsApiClient, JobindsatsClient, JobindsatsSnapshotClient
 from pipelines.sources.statbank import StatbankApiClient, StatbankClient, StatbankSnapshotClient
 

@@ -85,7 +85,9 @@ def run_plan(
     (partition keys; by default the last few months)."""
     selection = dg.AssetSelection.assets(*keys).downstream()
     partitions = monthly.get_partition_keys()
-    return sorted(selection.resolve(asset_graph)), range_tags(first or partitions[-RECENT_MONTHS], last or partitions[-1])
+    return sorted(selection.resolve(asset_graph)), range_tags(
+        first or partitions[-RECENT_MONTHS], last or partitions[-1]
+    )
 
 
 def release_plan(releases: list[Release], asset_graph) -> tuple[list[dg.AssetKey], dict[str, str]]:

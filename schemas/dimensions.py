@@ -116,6 +116,7 @@ class OmraadeMedlemskab(pa.DataFrameModel):
 
     @pa.dataframe_check
     def every_level_covers_all_kommuner_once(cls, df: DataFrame) -> bool:
-        return bool((df.groupby("niveau")["kommune_kode"].nunique() == N_KOMMUNER).all()) and not df.duplicated(
-            ["niveau", "kommune_kode"]
-        ).any()
+        return (
+            bool((df.groupby("niveau")["kommune_kode"].nunique() == N_KOMMUNER).all())
+            and not df.duplicated(["niveau", "kommune_kode"]).any()
+        )

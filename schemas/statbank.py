@@ -40,4 +40,6 @@ def statbank_schema(table_id: str) -> pa.DataFrameSchema:
     columns["content_hash"] = pa.Column(str, pa.Check.str_length(64, 64))
     columns["aendret_tid"] = pa.Column("datetime64[ns]")
     key = [*variable_columns(table_id), "tid"]
-    return pa.DataFrameSchema(columns, strict=True, coerce=True, unique=key, name=f"staging.statbank_{table_id.lower()}")
+    return pa.DataFrameSchema(
+        columns, strict=True, coerce=True, unique=key, name=f"staging.statbank_{table_id.lower()}"
+    )

@@ -17,14 +17,32 @@ import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
+import responses
 
 from pipelines import settings
 from pipelines.cli import QUIET
 from pipelines.definitions import make_definitions
 from pipelines.partitions import all_partitions_tags
-from pipelines.sources.jobindsats import JobindsatsSnapshotClient
+from pipelines.sources import http
 
 SAMPLE_DIR = settings.SAMPLE_DIR
+
+
+@pytest.fixture
+def rsps():
+    """HTTP mocked at the requests level: the clients run their real code against recorded bodies."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+@pytest.fixture
+def no_real_sleep(monkeypatch) -> list[float]:
+    """`send` binds time.sleep as a default argument, so replace the default, not the module attribute."""
+    slept: list[float] = []
+    monkeypatch.setitem(http.send.__kwdefaults__, "sleep", slept.append)
+    return slept
+
+
 Y30R21_SAMPLE = "jobindsats/y30r21.json"
 WAREHOUSE_NAME = "jobindblik.duckdb"
 
@@ -37,9 +55,7 @@ def benchmark_slice(defs: dg.Definitions) -> list[dg.AssetKey]:
     return sorted(selection.resolve(defs.resolve_asset_graph()))
 
 
-def run_job(
-    warehouse: Path, sample_dir: Path | None = None, benchmark_only: bool = False
-) -> dg.ExecuteInProcessResult:
+def run_job(warehouse: Path, sample_dir: Path | None = None, benchmark_only: bool = False) -> dg.ExecuteInProcessResult:
     """Materialise `refresh_all` against `warehouse`, replaying `sample_dir` (default: the bundled sample).
 
     `benchmark_only` runs just the y30r21 path (benchmark_slice), for tests about it that need speed.
@@ -69,8 +85,7 @@ def table_names(database: Path, schema: str) -> list[str]:
     conn = duckdb.connect(str(database), read_only=True)
     try:
         rows = conn.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_schema = ? order by 1",
+            "select table_schema || '.' || table_name from information_schema.tables where table_schema = ? order by 1",
             [schema],
         ).fetchall()
     finally:

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pandas.testing import assert_frame_equal
-
 from conftest import SAMPLE_DIR, Y30R21_SAMPLE, read_table, run_job
+from pandas.testing import assert_frame_equal
 
 SOURCE = "sample:jobindsats/y30r21.json"
 FORVENTET_ANTAL = "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse: Forventet antal"
@@ -66,7 +65,9 @@ def _cases() -> dict[str, Case]:
         # A column absent from the header has no row: the message names the label and the header.
         "missing_column": Case(drop_column, (f"column {FAKTISK_ANTAL!r}", "missing from the y30r21 header")),
         "unknown_area": Case(unknown_area, ("row 11, column 'Område'", "unknown area 'Atlantis'")),
-        "non_numeric_count": Case(non_numeric_count, (f"row 21, column {FORVENTET_ANTAL!r}", "expected a number, got 'mange'")),
+        "non_numeric_count": Case(
+            non_numeric_count, (f"row 21, column {FORVENTET_ANTAL!r}", "expected a number, got 'mange'")
+        ),
         "duplicated_row": Case(
             duplicated_row,
             (f"row 31: repeats row 6 (Periode={first[0]!r}, Område={first[1]!r}, Ydelsesgrupper={first[2]!r})",),

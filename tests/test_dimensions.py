@@ -39,7 +39,12 @@ def _name_of(dim: pd.DataFrame, kode: str) -> str:
 def test_levels_and_counts(dim_omraade):
     assert len(dim_omraade) == 128
     assert dim_omraade["niveau"].value_counts().to_dict() == {
-        "kommune": 98, "landsdel": 11, "rar": 8, "region": 5, "kommunegruppe": 5, "land": 1,
+        "kommune": 98,
+        "landsdel": 11,
+        "rar": 8,
+        "region": 5,
+        "kommunegruppe": 5,
+        "land": 1,
     }
     assert dim_omraade.loc[dim_omraade["niveau"] == "land", ["omraade_kode", "omraade_navn"]].values.tolist() == [
         ["000", "Hele landet"]

@@ -5,15 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 import pytest
-
 from conftest import read_table
+
 from schemas.facts import Fuldtidspersoner, Ledighed, Vandringer, Varigheder
 
 
 @pytest.fixture(scope="module")
 def facts(good_run) -> dict[str, pd.DataFrame]:
     warehouse = good_run[0]
-    return {name: read_table(warehouse, f"mart.{name}") for name in ("fuldtidspersoner", "ledighed", "varigheder", "vandringer")}
+    return {
+        name: read_table(warehouse, f"mart.{name}")
+        for name in ("fuldtidspersoner", "ledighed", "varigheder", "vandringer")
+    }
 
 
 def one(frame: pd.DataFrame, **where) -> pd.Series:
@@ -75,19 +78,37 @@ def test_fuldtidspersoner_real_kontanthjaelp_and_synthetic_ptv(facts):
 
 def test_varigheder_bounds_and_weighted_mean_duration(facts):
     frame = facts["varigheder"]
-    over = one(frame, periode="2025Q01", omraade_kode="657", ydelsesgruppe="A-dagpenge", maal="afsluttede",
-               varighedsinterval="over 52 uger")
+    over = one(
+        frame,
+        periode="2025Q01",
+        omraade_kode="657",
+        ydelsesgruppe="A-dagpenge",
+        maal="afsluttede",
+        varighedsinterval="over 52 uger",
+    )
     assert (over.uger_fra, pd.isna(over.uger_til)) == (53, True)
-    short = one(frame, periode="2025Q01", omraade_kode="657", ydelsesgruppe="A-dagpenge", maal="forloeb",
-                varighedsinterval="0-13 uger")
+    short = one(
+        frame,
+        periode="2025Q01",
+        omraade_kode="657",
+        ydelsesgruppe="A-dagpenge",
+        maal="forloeb",
+        varighedsinterval="0-13 uger",
+    )
     assert (short.uger_fra, short.uger_til) == (0, 13)
     # A built region's mean duration is its kommuner's means weighted by their ended forløb.
     kommuner = read_table_kommuner()
     members = set(kommuner.loc[kommuner["region_kode"] == "082", "omraade_kode"])
-    totals = frame[(frame["periode"] == "2025Q01") & (frame["ydelsesgruppe"] == "A-dagpenge")
-                   & (frame["maal"] == "afsluttede") & (frame["varighedsinterval"] == "I alt")]
+    totals = frame[
+        (frame["periode"] == "2025Q01")
+        & (frame["ydelsesgruppe"] == "A-dagpenge")
+        & (frame["maal"] == "afsluttede")
+        & (frame["varighedsinterval"] == "I alt")
+    ]
     member_rows = totals[totals["omraade_kode"].isin(members)].dropna(subset=["gnsn_varighed_uger", "antal_forloeb"])
-    expected = (member_rows["gnsn_varighed_uger"] * member_rows["antal_forloeb"]).sum() / member_rows["antal_forloeb"].sum()
+    expected = (member_rows["gnsn_varighed_uger"] * member_rows["antal_forloeb"]).sum() / member_rows[
+        "antal_forloeb"
+    ].sum()
     assert one(totals, omraade_kode="082").gnsn_varighed_uger == pytest.approx(expected)
 
 
@@ -123,7 +144,12 @@ def test_each_fact_model_rejects_a_bad_value(facts, name, model, column, bad):
 
 @pytest.mark.parametrize("name", ["fuldtidspersoner", "ledighed", "varigheder", "vandringer"])
 def test_each_fact_model_rejects_a_repeated_row(facts, name):
-    model = {"fuldtidspersoner": Fuldtidspersoner, "ledighed": Ledighed, "varigheder": Varigheder, "vandringer": Vandringer}[name]
+    model = {
+        "fuldtidspersoner": Fuldtidspersoner,
+        "ledighed": Ledighed,
+        "varigheder": Varigheder,
+        "vandringer": Vandringer,
+    }[name]
     frame = facts[name]
     with pytest.raises(pa.errors.SchemaErrors):
         model.validate(pd.concat([frame, frame.iloc[[0]]], ignore_index=True), lazy=True)

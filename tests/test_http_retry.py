@@ -60,12 +60,6 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
 def call(clock: FakeClock, backoff: Backoff = Backoff(), jitter=lambda: 1.0, **kwargs) -> requests.Response:
     """`send` a GET to URL on the fake clock; jitter 1.0 makes each delay the full exponential step."""
     with requests.Session() as session:

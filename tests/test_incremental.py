@@ -15,11 +15,11 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from conftest import read_table
 from pandas.testing import assert_frame_equal
 
-from conftest import SAMPLE_DIR, read_table
 from pipelines.definitions import make_definitions
-from pipelines.partitions import all_partitions_tags, monthly, range_tags
+from pipelines.partitions import monthly, range_tags
 from pipelines.resources.landing import LandingStore
 from pipelines.sources.jobindsats import JobindsatsSnapshotClient
 from pipelines.sources.jobindsats_parser import table_specs
@@ -77,7 +77,9 @@ def last_months(n: int) -> dict[str, str]:
 def test_a_revision_lands_beside_the_old_body_and_moves_only_the_revised_rows(good_copy, sample_copy, run_assets):
     before = read_table(good_copy, "staging.jobindsats_y30r21", STAGING_ORDER)
     [old_body] = bodies(good_copy, "jobindsats", "y30r21")
-    old_meta = json.loads((good_copy.parent / "landing/jobindsats/y30r21" / old_body.replace(".json", ".meta.json")).read_text())
+    old_meta = json.loads(
+        (good_copy.parent / "landing/jobindsats/y30r21" / old_body.replace(".json", ".meta.json")).read_text()
+    )
     sample = sample_copy({Y30R21: revise_y30r21})
     new_hash = sha256(sample / Y30R21)
 
@@ -141,7 +143,9 @@ def test_a_revision_of_a_monthly_table_in_a_partition_range(good_copy, sample_co
     merged = before.merge(after, on=["periode", "omraade_navn"], suffixes=("_before", "_after"))
     moved = merged[merged["aendret_tid_before"] != merged["aendret_tid_after"]]
     assert moved[["periode", "omraade_navn"]].values.tolist() == [["2026M05", "Herning"]]
-    assert moved["antal_personer_med_ordinaere_timer_after"].iloc[0] == old_value["antal_personer_med_ordinaere_timer"] + 7
+    assert (
+        moved["antal_personer_med_ordinaere_timer_after"].iloc[0] == old_value["antal_personer_med_ordinaere_timer"] + 7
+    )
 
 
 # --- (b) the same sample again ------------------------------------------------------------------------

@@ -16,11 +16,11 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 import pytest
+from conftest import SAMPLE_DIR, copy_warehouse, read_table
 from pandas.testing import assert_frame_equal
 
-from conftest import SAMPLE_DIR, copy_warehouse, read_table
 from pipelines.cli import main
-from pipelines.ingest import Outcome, Validator, ingest_file, quarantine_file, staging_keys
+from pipelines.ingest import Validator, ingest_file, quarantine_file, staging_keys
 from pipelines.resources.landing import LandingStore
 from pipelines.resources.reference import ReferenceData
 
@@ -123,7 +123,12 @@ def test_a_dst_label_csv_lands_as_statbank_folk1a(tmp_path, landing, validator):
 
     outcome = ingest_file(path, landing, validator)
 
-    assert (outcome.status, outcome.source, outcome.table_id, outcome.periods) == ("landed", "statbank", "FOLK1A", ("2020K1",))
+    assert (outcome.status, outcome.source, outcome.table_id, outcome.periods) == (
+        "landed",
+        "statbank",
+        "FOLK1A",
+        ("2020K1",),
+    )
     [landed] = landing.all("statbank", "FOLK1A")
     assert landed.meta["format"] == "dst-csv"
     assert landed.meta["datagrundlag"] == "extract"
@@ -141,7 +146,11 @@ def _bad_files() -> list[Bad]:
     lines = text.splitlines(keepends=True)
     cut = "".join(lines[:-1]) + lines[-1][: len(lines[-1]) // 3]  # the last line cut off
     return [
-        Bad("unknown_area.csv", text.replace(";Herning;", ";Hernning;"), ("line 6, column 'Område'", "unknown area 'Hernning'")),
+        Bad(
+            "unknown_area.csv",
+            text.replace(";Herning;", ";Hernning;"),
+            ("line 6, column 'Område'", "unknown area 'Hernning'"),
+        ),
         Bad("truncated.csv", cut, ("line 49", "the file may be cut off")),
         Bad(
             "not_a_number.csv",
@@ -155,7 +164,9 @@ BAD_FILES = _bad_files()
 
 
 @pytest.mark.parametrize("bad", BAD_FILES, ids=lambda bad: bad.name)
-def test_a_bad_file_is_rejected_copied_to_quarantine_with_the_reason_and_left_in_place(bad, tmp_path, landing, validator):
+def test_a_bad_file_is_rejected_copied_to_quarantine_with_the_reason_and_left_in_place(
+    bad, tmp_path, landing, validator
+):
     path = write(tmp_path / "downloads" / bad.name, bad.text)
 
     outcome = ingest_file(path, landing, validator)
@@ -202,11 +213,15 @@ def test_an_unchanged_extract_does_not_take_its_periods_back_from_a_newer_body(t
     assert ingest_file(path, landing, validator).status == "landed"
     api = landing.land("jobindsats", "y30r21", b'{"columns": [], "rows": []}', ".json", request="GET /v3/data/y30r21")
     landing.annotate(api, periods=["2020QMAT02", "2020QMAT04"])
-    assert [item.content_hash for item, _ in layers_for(landing.all("jobindsats", "y30r21"), None)] == [api.content_hash]
+    assert [item.content_hash for item, _ in layers_for(landing.all("jobindsats", "y30r21"), None)] == [
+        api.content_hash
+    ]
 
     assert ingest_file(path, landing, validator).status == "unchanged"
 
-    assert [item.content_hash for item, _ in layers_for(landing.all("jobindsats", "y30r21"), None)] == [api.content_hash]
+    assert [item.content_hash for item, _ in layers_for(landing.all("jobindsats", "y30r21"), None)] == [
+        api.content_hash
+    ]
 
 
 def test_quarantine_file_keeps_a_copy_and_writes_the_reason(tmp_path):
@@ -257,7 +272,11 @@ def sample_rows_as_csv(periode: str, edit=None) -> str:
 
 
 def herning_i_alt(frame: pd.DataFrame, periode: str = "2020QMAT02") -> pd.Series:
-    rows = frame[(frame["periode"] == periode) & (frame["omraade_navn"] == "Herning") & (frame["ydelsesgruppe"] == "Ydelsesgrupper i alt")]
+    rows = frame[
+        (frame["periode"] == periode)
+        & (frame["omraade_navn"] == "Herning")
+        & (frame["ydelsesgruppe"] == "Ydelsesgrupper i alt")
+    ]
     assert len(rows) == 1
     return rows.iloc[0]
 
@@ -281,9 +300,13 @@ def _fresh(good_run, tmp_path_factory, name: str) -> Path:
 def whole_period(good_run, tmp_path_factory) -> CliRun:
     """A y30r21 extract of all of 2020QMAT02 (98 kommuner) with Herning's total revised."""
     warehouse = _fresh(good_run, tmp_path_factory, "whole")
-    path = write(warehouse.parent.parent / "y30r21_2020QMAT02.csv", sample_rows_as_csv(
-        "2020QMAT02", lambda text: text.replace("2020QMAT02;Herning;Ydelsesgrupper i alt;4980;4860;", HERNING_REVISED)
-    ))
+    path = write(
+        warehouse.parent.parent / "y30r21_2020QMAT02.csv",
+        sample_rows_as_csv(
+            "2020QMAT02",
+            lambda text: text.replace("2020QMAT02;Herning;Ydelsesgrupper i alt;4980;4860;", HERNING_REVISED),
+        ),
+    )
     return cli_ingest(warehouse, path)
 
 
@@ -291,7 +314,9 @@ def whole_period(good_run, tmp_path_factory) -> CliRun:
 def partial(good_run, tmp_path_factory) -> CliRun:
     """The fixture extract (6 kommuner, 2020QMAT02 and 2020QMAT04) with Herning's 2020QMAT02 total revised."""
     warehouse = _fresh(good_run, tmp_path_factory, "partial")
-    path = write(warehouse.parent.parent / "y30r21_herning.csv", y30r21_text().replace(HERNING_I_ALT_2020QMAT02, HERNING_REVISED))
+    path = write(
+        warehouse.parent.parent / "y30r21_herning.csv", y30r21_text().replace(HERNING_I_ALT_2020QMAT02, HERNING_REVISED)
+    )
     return cli_ingest(warehouse, path)
 
 
@@ -306,16 +331,31 @@ def test_cli_ingest_of_a_whole_period_lands_stages_and_republishes(whole_period,
     period = staging[staging["periode"] == "2020QMAT02"]
     assert len(period) == 392
     assert set(period["datagrundlag"]) == {"extract"}
-    assert tuple(herning_i_alt(staging)[["forventet_antal", "faktisk_antal", "datagrundlag"]]) == (4990, 4870, "extract")
+    assert tuple(herning_i_alt(staging)[["forventet_antal", "faktisk_antal", "datagrundlag"]]) == (
+        4990,
+        4870,
+        "extract",
+    )
     # The other periods are exactly as the good run left them, aendret_tid included.
     others = staging[staging["periode"] != "2020QMAT02"].reset_index(drop=True)
     assert_frame_equal(others, before["staging"][before["staging"]["periode"] != "2020QMAT02"].reset_index(drop=True))
     for database in (warehouse, warehouse.with_name("serving.duckdb")):
         benchmark = read_table(database, "mart.benchmark", BENCHMARK_ORDER)
         assert len(benchmark) == 2352
-        row = benchmark[(benchmark["periode"] == "2020QMAT02") & (benchmark["omraade_navn"] == "Herning") & (benchmark["ydelsesgruppe_kode"] == "i_alt")].iloc[0]
-        assert (row["forventet_antal"], row["faktisk_antal"], row["forskel_antal"], row["datagrundlag"]) == (4990, 4870, -120, "extract")
-    assert len(files_under(warehouse.parent / "landing" / "jobindsats" / "y30r21")) == 4  # API body + extract, with sidecars
+        row = benchmark[
+            (benchmark["periode"] == "2020QMAT02")
+            & (benchmark["omraade_navn"] == "Herning")
+            & (benchmark["ydelsesgruppe_kode"] == "i_alt")
+        ].iloc[0]
+        assert (row["forventet_antal"], row["faktisk_antal"], row["forskel_antal"], row["datagrundlag"]) == (
+            4990,
+            4870,
+            -120,
+            "extract",
+        )
+    assert (
+        len(files_under(warehouse.parent / "landing" / "jobindsats" / "y30r21")) == 4
+    )  # API body + extract, with sidecars
 
 
 def test_cli_ingest_moves_aendret_tid_only_on_the_revised_figure(whole_period, before):
@@ -336,8 +376,19 @@ def test_cli_ingest_of_a_partial_extract_lands_and_stages_its_rows(partial, befo
     staging = read_table(warehouse, "staging.jobindsats_y30r21", STAGING_ORDER)
     extract_rows = staging[staging["datagrundlag"] == "extract"]
     assert sorted(extract_rows["periode"].unique()) == ["2020QMAT02", "2020QMAT04"]
-    assert sorted(extract_rows["omraade_navn"].unique()) == ["Aarhus", "Hedensted", "Herning", "København", "Læsø", "Randers"]
-    assert tuple(herning_i_alt(staging)[["forventet_antal", "faktisk_antal", "datagrundlag"]]) == (4990, 4870, "extract")
+    assert sorted(extract_rows["omraade_navn"].unique()) == [
+        "Aarhus",
+        "Hedensted",
+        "Herning",
+        "København",
+        "Læsø",
+        "Randers",
+    ]
+    assert tuple(herning_i_alt(staging)[["forventet_antal", "faktisk_antal", "datagrundlag"]]) == (
+        4990,
+        4870,
+        "extract",
+    )
     later = staging[staging["periode"] >= "2021"].reset_index(drop=True)
     assert_frame_equal(later, before["staging"][before["staging"]["periode"] >= "2021"].reset_index(drop=True))
 
@@ -355,16 +406,22 @@ def test_cli_ingest_of_a_partial_extract_keeps_the_rest_of_its_periods(partial, 
 def test_cli_ingest_failing_the_benchmark_check_leaves_the_warehouse_as_it_was(good_run, tmp_path, before):
     warehouse = copy_warehouse(good_run[0], tmp_path / "warehouse")
     # forventet +10 with forskel unchanged: staging accepts it, benchmark_matches_published does not.
-    path = write(tmp_path / "y30r21_inconsistent.csv", sample_rows_as_csv(
-        "2020QMAT02", lambda text: text.replace(HERNING_I_ALT_2020QMAT02, "2020QMAT02;Herning;Ydelsesgrupper i alt;4990;4860;")
-    ))
+    path = write(
+        tmp_path / "y30r21_inconsistent.csv",
+        sample_rows_as_csv(
+            "2020QMAT02",
+            lambda text: text.replace(HERNING_I_ALT_2020QMAT02, "2020QMAT02;Herning;Ydelsesgrupper i alt;4990;4860;"),
+        ),
+    )
 
     run = cli_ingest(warehouse, path)
 
     assert run.code == 1
     assert "serving.duckdb was not republished" in run.err
     assert "disagree with the published y30r21" in run.err
-    assert_frame_equal(read_table(warehouse.with_name("serving.duckdb"), "mart.benchmark", BENCHMARK_ORDER), before["serving"])
+    assert_frame_equal(
+        read_table(warehouse.with_name("serving.duckdb"), "mart.benchmark", BENCHMARK_ORDER), before["serving"]
+    )
     assert_frame_equal(read_table(warehouse, "mart.benchmark", BENCHMARK_ORDER), before["benchmark"])
 
 
@@ -389,7 +446,10 @@ def test_cli_ingest_of_a_bad_file_exits_1_and_changes_nothing(good_run, tmp_path
 
 def test_cli_ingest_good_and_bad_together_stages_the_good_one_and_exits_1(good_run, tmp_path):
     warehouse = copy_warehouse(good_run[0], tmp_path / "warehouse")
-    good = write(tmp_path / "y30r21_2020QMAT02.csv", sample_rows_as_csv("2020QMAT02", lambda t: t.replace(HERNING_I_ALT_2020QMAT02, HERNING_REVISED)))
+    good = write(
+        tmp_path / "y30r21_2020QMAT02.csv",
+        sample_rows_as_csv("2020QMAT02", lambda t: t.replace(HERNING_I_ALT_2020QMAT02, HERNING_REVISED)),
+    )
     bad = write(tmp_path / "unknown_area.csv", BAD_FILES[0].text)
 
     run = cli_ingest(warehouse, good, bad)
@@ -398,7 +458,12 @@ def test_cli_ingest_good_and_bad_together_stages_the_good_one_and_exits_1(good_r
     assert f"{good}: landed:" in run.out and f"{bad}: rejected:" in run.err
     staging = read_table(warehouse, "staging.jobindsats_y30r21", STAGING_ORDER)
     assert herning_i_alt(staging)["forventet_antal"] == 4990
-    assert herning_i_alt(read_table(warehouse.with_name("serving.duckdb"), "mart.benchmark", BENCHMARK_ORDER))["forventet_antal"] == 4990
+    assert (
+        herning_i_alt(read_table(warehouse.with_name("serving.duckdb"), "mart.benchmark", BENCHMARK_ORDER))[
+            "forventet_antal"
+        ]
+        == 4990
+    )
 
 
 @pytest.fixture(scope="module")
@@ -416,7 +481,12 @@ def test_cli_ingest_of_a_dst_bulk_code_file_stages_folk1a(folk1a_codes, before):
     extract = staging[staging["datagrundlag"] == "extract"]
     assert len(extract) == 36
     assert sorted(extract["omraade_kode"].unique()) == ["000", "147", "851"]
-    row = extract[(extract["omraade_kode"] == "000") & (extract["koen"] == "1") & (extract["alder"] == "0") & (extract["tid"] == "2019K1")]
+    row = extract[
+        (extract["omraade_kode"] == "000")
+        & (extract["koen"] == "1")
+        & (extract["alder"] == "0")
+        & (extract["tid"] == "2019K1")
+    ]
     assert row["indhold"].tolist() == [31754.0]
     assert set(extract["civilstand"]) == {"TOT"}  # eliminated in the file, TOT in the table spec
     assert set(extract["periode"]) == {"2019Q01", "2020Q01"}
@@ -442,7 +512,9 @@ def test_cli_ingest_of_a_dst_label_csv_stages_folk1a(good_run, tmp_path):
     assert "folk1a_da_label_2020K1.csv: landed: statbank FOLK1A, 12 rows, 2020K1..2020K1" in run.out
     assert run.code == 0, run.err
     staging = read_table(warehouse, "staging.statbank_folk1a", FOLK1A_ORDER)
-    copenhagen = staging[(staging["omraade_kode"] == "101") & (staging["tid"] == "2020K1") & (staging["datagrundlag"] == "extract")]
+    copenhagen = staging[
+        (staging["omraade_kode"] == "101") & (staging["tid"] == "2020K1") & (staging["datagrundlag"] == "extract")
+    ]
     assert copenhagen["indhold"].tolist() == [632340.0]
 
 

@@ -9,10 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-import responses
 
 from pipelines import settings
-from pipelines.sources import http
 from pipelines.sources.http import ApiError
 from pipelines.sources.jobindsats import (
     USER_AGENT,
@@ -22,6 +20,8 @@ from pipelines.sources.jobindsats import (
     describe_request,
 )
 from pipelines.sources.jobindsats_parser import parse_body
+
+pytestmark = pytest.mark.usefixtures("no_real_sleep")
 
 FIXTURES = Path(__file__).parent / "fixtures" / "jobindsats"
 Y25I01_BODY = (FIXTURES / "y25i01_hele_landet_total.json").read_bytes()
@@ -49,20 +49,6 @@ def first_real_422() -> tuple[str, dict]:
 
 
 REAL_422_BODY, REAL_422 = first_real_422()
-
-
-@pytest.fixture(autouse=True)
-def no_real_sleep(monkeypatch) -> list[float]:
-    """`send` binds time.sleep as a default argument, so replace the default, not the module attribute."""
-    slept: list[float] = []
-    monkeypatch.setitem(http.send.__kwdefaults__, "sleep", slept.append)
-    return slept
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 def client(**overrides) -> JobindsatsApiClient:

@@ -21,11 +21,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import responses
 
 from pipelines import settings
 from pipelines.errors import InputError
-from pipelines.sources import http
 from pipelines.sources.jobindsats import JobindsatsApiClient, JobindsatsSnapshotClient
 from pipelines.sources.jobindsats_metadata import (
     CatalogueEntry,
@@ -37,6 +35,8 @@ from pipelines.sources.jobindsats_metadata import (
     select_periods,
 )
 from pipelines.sources.jobindsats_parser import table_specs
+
+pytestmark = pytest.mark.usefixtures("no_real_sleep")
 
 TOKEN = "tok-SECRET-meta"
 BASE = "http://127.0.0.1:9/v3"
@@ -317,18 +317,6 @@ def test_snapshot_table_metadata_lists_the_bodys_periods_and_the_specs_hierarchi
 
 
 # --- the live client's metadata and its cache -----------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def no_real_sleep(monkeypatch):
-    """`send` binds time.sleep as a default argument, so replace the default, not the module attribute."""
-    monkeypatch.setitem(http.send.__kwdefaults__, "sleep", lambda seconds: None)
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 def live(cache_dir: Path | None = None, **overrides) -> JobindsatsApiClient:

@@ -373,8 +373,9 @@ def test_several_problems_are_all_reported_in_row_order(spec, sample):
     assert message.startswith(f"{SOURCE}: row 10, column 'Område': expected text, got ''; ")
     assert f"row 300, column {FORVENTET_ANTAL!r}: expected a number, got 'fire'" in message
     assert f"row 2000, column {FAKTISK_ANDEL!r}: value is missing" in message
-    assert message.endswith("row 2353: repeats row 1 (Periode='2020QMAT02', Område='København', "
-                            "Ydelsesgrupper='Ydelsesgrupper i alt')")
+    assert message.endswith(
+        "row 2353: repeats row 1 (Periode='2020QMAT02', Område='København', Ydelsesgrupper='Ydelsesgrupper i alt')"
+    )
 
 
 def test_bad_key_cells_that_collide_are_reported_without_crashing(spec, sample):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
+from conftest import read_table, run_job, table_names
 from pandas.testing import assert_frame_equal
 
-from conftest import read_table, run_job, table_names
 from pipelines.definitions import make_definitions
 from pipelines.resources.landing import LandingStore
 
@@ -64,7 +64,12 @@ def test_benchmark_has_every_sample_row(benchmark, good_run):
     # 6 QMAT periods x 98 kommuner x 4 ydelsesgrupper, each kommune once per period and group.
     assert benchmark.groupby(["periode", "ydelsesgruppe_kode"]).size().eq(98).all()
     assert sorted(benchmark["periode"].unique()) == [
-        "2020QMAT02", "2020QMAT04", "2021QMAT02", "2021QMAT04", "2022QMAT02", "2022QMAT04",
+        "2020QMAT02",
+        "2020QMAT04",
+        "2021QMAT02",
+        "2021QMAT04",
+        "2022QMAT02",
+        "2022QMAT04",
     ]
     assert len(read_table(good_run[0], "staging.jobindsats_y30r21")) == 2352
 
@@ -184,7 +189,9 @@ def test_second_run_is_idempotent(good_run, good_copy):
     assert result.success
     assert_frame_equal(read_table(good_copy, "mart.benchmark", BENCHMARK_ORDER), before_benchmark)
     assert_frame_equal(read_table(good_copy, "staging.jobindsats_y30r21", STAGING_ORDER), before_staging)
-    assert_frame_equal(read_table(good_copy.with_name("serving.duckdb"), "mart.benchmark", BENCHMARK_ORDER), before_benchmark)
+    assert_frame_equal(
+        read_table(good_copy.with_name("serving.duckdb"), "mart.benchmark", BENCHMARK_ORDER), before_benchmark
+    )
     folder = good_copy.parent / "landing" / "jobindsats" / "y30r21"
     bodies = sorted(p.name for p in folder.iterdir() if not p.name.endswith(".meta.json"))
     metas = sorted(p.name for p in folder.iterdir() if p.name.endswith(".meta.json"))

@@ -15,7 +15,16 @@ from warehouse.tables import replace_rows
 P1, P2 = "2020QMAT02", "2020QMAT04"
 I_ALT, A_DAGPENGE = "Ydelsesgrupper i alt", "A-dagpenge mv."
 
-KOMMUNER = {"101": "Aby", "102": "Bby", "103": "Cby", "104": "Dby", "105": "Eby", "106": "Fby", "107": "Gby", "108": "Hby"}
+KOMMUNER = {
+    "101": "Aby",
+    "102": "Bby",
+    "103": "Cby",
+    "104": "Dby",
+    "105": "Eby",
+    "106": "Fby",
+    "107": "Gby",
+    "108": "Hby",
+}
 
 # (periode, kode, ydelsesgruppe, forventet andel, faktisk andel, published placering)
 STAGING = [
@@ -153,12 +162,21 @@ def test_ranks_are_per_period_and_ydelsesgruppe(ranked):
 def test_resultatmaal_opfyldt_only_on_i_alt_and_strict(ranked):
     p1 = ranked.loc[(P1, "i_alt"), "resultatmaal_opfyldt"]
     assert {kode: bool(v) for kode, v in p1.items()} == {
-        "101": True, "102": True, "103": True, "104": True,
+        "101": True,
+        "102": True,
+        "103": True,
+        "104": True,
         "105": False,  # faktisk == forventet is not better than expected
-        "106": False, "107": False, "108": False,
+        "106": False,
+        "107": False,
+        "108": False,
     }
     assert ranked.loc[(P1, "a_dagpenge"), "resultatmaal_opfyldt"].isna().all()  # 102 is better there, still null
-    assert ranked.loc[(P2, "i_alt"), "resultatmaal_opfyldt"].map(bool).to_dict() == {"101": False, "102": False, "103": True}
+    assert ranked.loc[(P2, "i_alt"), "resultatmaal_opfyldt"].map(bool).to_dict() == {
+        "101": False,
+        "102": False,
+        "103": True,
+    }
 
 
 def test_placering_falls_back_to_placering_min(ranked):

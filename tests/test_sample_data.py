@@ -98,31 +98,48 @@ def test_y25i01_real_values():
     assert total["ledige_fuldtidspersoner_pct_af_arbejdsstyrken_16_66"] == 3.3
     assert total["akasse"] == "I alt"
     dagpenge = one("y25i01", periode="2021M08", omraade_navn=HL, ydelsesgruppe="A-dagpenge")
-    assert (dagpenge["antal_ledige_fuldtidspersoner"], dagpenge["ledige_fuldtidspersoner_pct_af_arbejdsstyrken_16_66"]) == (84198, 2.9)
+    assert (
+        dagpenge["antal_ledige_fuldtidspersoner"],
+        dagpenge["ledige_fuldtidspersoner_pct_af_arbejdsstyrken_16_66"],
+    ) == (84198, 2.9)
     # The revised figure of the 2026-08-22 extract, not the 88,080 of the July probe.
-    assert one("y25i01", periode="2026M06", omraade_navn=HL, ydelsesgruppe="Ydelsesgrupper i alt")[
-        "antal_ledige_fuldtidspersoner"
-    ] == 89907
+    assert (
+        one("y25i01", periode="2026M06", omraade_navn=HL, ydelsesgruppe="Ydelsesgrupper i alt")[
+            "antal_ledige_fuldtidspersoner"
+        ]
+        == 89907
+    )
     herning = one("y25i01", periode="2026M07", omraade_navn="Herning", ydelsesgruppe="Ydelsesgrupper i alt")
     assert herning["antal_ledige_fuldtidspersoner"] == 970
     # Discretionised cells stay missing, never 0.
-    small = frame("y25i01")[(frame("y25i01")["omraade_navn"] == "Læsø") & (frame("y25i01")["ydelsesgruppe"] == "Kontanthjælp")]
+    small = frame("y25i01")[
+        (frame("y25i01")["omraade_navn"] == "Læsø") & (frame("y25i01")["ydelsesgruppe"] == "Kontanthjælp")
+    ]
     assert small["antal_ledige_fuldtidspersoner"].isna().any()
     assert (small["antal_ledige_fuldtidspersoner"].dropna() > 0).all()
 
 
 def test_y25i09_and_y60_real_values():
-    assert one("y25i09", periode="2023M08", omraade_navn=HL, ydelsesgruppe="Ydelsesgrupper i alt")[
-        "antal_langtidsledige_fuldtidspersoner"
-    ] == 14146
+    assert (
+        one("y25i09", periode="2023M08", omraade_navn=HL, ydelsesgruppe="Ydelsesgrupper i alt")[
+            "antal_langtidsledige_fuldtidspersoner"
+        ]
+        == 14146
+    )
     row = one("y60a02", periode="2021M08", omraade_navn=HL)
     assert (row["antal_personer"], row["antal_fuldtidspersoner"]) == (97709, 95416)
-    assert (row["fuldtidspersoner_pct_af_arbejdsstyrken_16_66"], row["fuldtidspersoner_pct_af_befolkningen_16_66"]) == (3.2, 2.5)
+    assert (row["fuldtidspersoner_pct_af_arbejdsstyrken_16_66"], row["fuldtidspersoner_pct_af_befolkningen_16_66"]) == (
+        3.2,
+        2.5,
+    )
     assert one("y60a02", periode="2026M06", omraade_navn=HL)["antal_fuldtidspersoner"] == 86321
     assert one("y60a02_viskat", omraade_navn=HL, visitationskategori="Jobparat")["antal_fuldtidspersoner"] == 16409
-    assert one("y60a02_viskat", omraade_navn=HL, visitationskategori="Uoplyst visitationskategori")[
-        "antal_fuldtidspersoner"
-    ] == 1765
+    assert (
+        one("y60a02_viskat", omraade_navn=HL, visitationskategori="Uoplyst visitationskategori")[
+            "antal_fuldtidspersoner"
+        ]
+        == 1765
+    )
     tilbud = one("y60c02", omraade_navn=HL, tilbud="Tilbud i alt")
     assert (tilbud["antal_aktiverede"], tilbud["antal_aktiveringsforloeb"]) == (36442, 49805)
     assert one("y60c02", omraade_navn=HL, tilbud="Ansættelse med løntilskud i alt")["antal_aktiverede"] == 1453
@@ -207,7 +224,13 @@ def test_synthetic_national_is_kommune_sum_plus_uoplyst(table, value, dims):
     # Uoplyst is at most 0.25 % (+ noise); each discretionised kommune cell hid at most 4.
     assert (hl <= kommuner * 1.004 + 4 * suppressed + 1).all()
     assert (hl > kommuner).any()  # a source total is not the kommune sum
-    assert frame(table)[frame(table)["omraade_navn"] == HL].drop(columns=["periode", "omraade_navn"]).notna().any(axis=1).all()
+    assert (
+        frame(table)[frame(table)["omraade_navn"] == HL]
+        .drop(columns=["periode", "omraade_navn"])
+        .notna()
+        .any(axis=1)
+        .all()
+    )
 
 
 def test_synthetic_small_counts_are_discretionised():
@@ -233,9 +256,10 @@ def test_varighed_and_status_are_plausible_against_the_real_region_extract():
     f = frame("y01b15")
     hl = f[(f["omraade_navn"] == HL) & (f["periode"] == "2025Q04")].set_index("arbejdsmarkedsstatus")
     assert hl.drop(index="I alt")["status_3_mdr_antal"].sum() == hl.loc["I alt", "status_3_mdr_antal"]
-    assert one("y01b15", periode="2025Q04", omraade_navn=HL, arbejdsmarkedsstatus="I alt")["status_3_mdr_antal"] == one(
-        "y01a27", periode="2025Q04", omraade_navn=HL
-    )["antal_afsluttede_forloeb"]
+    assert (
+        one("y01b15", periode="2025Q04", omraade_navn=HL, arbejdsmarkedsstatus="I alt")["status_3_mdr_antal"]
+        == one("y01a27", periode="2025Q04", omraade_navn=HL)["antal_afsluttede_forloeb"]
+    )
 
 
 def test_sample_tree_stays_small():

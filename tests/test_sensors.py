@@ -23,7 +23,9 @@ from pipelines.sources.statbank import StatbankSnapshotClient
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extracts"
 Y30R21_CSV = (FIXTURES / "y30r21_udtraek.csv").read_text(encoding="utf-8")
-GOOD = Y30R21_CSV.replace("2020QMAT02;Herning;Ydelsesgrupper i alt;4980;4860;", "2020QMAT02;Herning;Ydelsesgrupper i alt;4990;4870;")
+GOOD = Y30R21_CSV.replace(
+    "2020QMAT02;Herning;Ydelsesgrupper i alt;4980;4860;", "2020QMAT02;Herning;Ydelsesgrupper i alt;4990;4870;"
+)
 BAD = Y30R21_CSV.replace(";Herning;", ";Hernning;")
 LANDING_Y30R21 = dg.AssetKey(["landing", "jobindsats_y30r21"])
 STAGING_Y30R21 = dg.AssetKey(["staging", "jobindsats_y30r21"])
@@ -146,7 +148,10 @@ def test_good_and_bad_files_together_request_only_the_good_one(good_copy, reposi
     assert STAGING_Y30R21 in result.asset_selection
     assert files_under(good_copy.parent / "inbox") == ["loaded/b_good.csv"]
     prefix = digest(BAD)[:12]
-    assert files_under(good_copy.parent / "quarantine") == [f"extracts/{prefix}-a_bad.csv", f"extracts/{prefix}-a_bad.csv.reason.txt"]
+    assert files_under(good_copy.parent / "quarantine") == [
+        f"extracts/{prefix}-a_bad.csv",
+        f"extracts/{prefix}-a_bad.csv.reason.txt",
+    ]
 
 
 def test_a_dst_file_in_the_inbox_requests_statbank_staging(good_copy, repository):
@@ -188,7 +193,10 @@ def test_statbank_release_with_a_new_updated_requests_that_table_and_downstream(
 
     assert isinstance(result, dg.RunRequest)
     assert {LANDING_FOLK1A, STAGING_FOLK1A} <= set(result.asset_selection)
-    assert [key for key in result.asset_selection if key.path[0] in {"landing", "staging"}] == [LANDING_FOLK1A, STAGING_FOLK1A]
+    assert [key for key in result.asset_selection if key.path[0] in {"landing", "staging"}] == [
+        LANDING_FOLK1A,
+        STAGING_FOLK1A,
+    ]
     assert result.run_key == "statbank-statbank_folk1a@2026-11-11T08:00:00"
     assert result.tags == last_months(4)
 

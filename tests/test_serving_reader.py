@@ -9,7 +9,6 @@ import threading
 import time
 
 import duckdb
-
 from conftest import run_job
 
 TIMEOUT_S = 30
@@ -80,7 +79,9 @@ def test_reader_keeps_its_snapshot_while_a_run_republishes(good_copy, bad_sample
         result = run_job(good_copy, new_release, benchmark_only=True)
         assert result.success, [e.message for e in result.all_events if e.is_failure]
         assert time.perf_counter() - started < TIMEOUT_S
-        assert "publish/serving_duckdb" in {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+        assert "publish/serving_duckdb" in {
+            e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+        }
 
         # The open connection still reads the complete old copy.
         reader.stdin.write("read\n")

@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import responses
 
 from pipelines import settings
 from pipelines.errors import InputError, Problem
-from pipelines.sources import http
 from pipelines.sources.http import ApiError
 from pipelines.sources.jobindsats import USER_AGENT
 from pipelines.sources.statbank import (
@@ -29,6 +27,8 @@ from pipelines.sources.statbank import (
 from pipelines.sources.statbank_parser import DstTable, parse_dst_rows, parse_dst_text
 from pipelines.sources.statbank_request import join_bulk
 from pipelines.sources.statbank_tables import kommune_codes, statbank_tables
+
+pytestmark = pytest.mark.usefixtures("no_real_sleep")
 
 FIXTURES = Path(__file__).parent / "fixtures" / "statbank"
 SAMPLE = settings.SAMPLE_DIR / "statbank"
@@ -44,20 +44,6 @@ BULK_BODY = (
     "OMRÅDE;KØN;ALDER;CIVILSTAND;TID;INDHOLD\n000;TOT;16;TOT;2020K1;70210\n101;TOT;16;TOT;2020K1;5512\n".encode()
 )
 REQUEST_ID = "6f1d8d8e-0c1b-4c55-9a53-1b2f63c8e0aa"
-
-
-@pytest.fixture(autouse=True)
-def no_real_sleep(monkeypatch) -> list[float]:
-    """`send` binds time.sleep as a default argument, so replace the default, not the module attribute."""
-    slept: list[float] = []
-    monkeypatch.setitem(http.send.__kwdefaults__, "sleep", slept.append)
-    return slept
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 def client(**overrides) -> StatbankApiClient:

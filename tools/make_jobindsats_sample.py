@@ -212,7 +212,9 @@ class Inputs:
         estimates: dict[str, list[float]] = defaultdict(list)
         for r in y30:
             if r["Ydelsesgrupper"] == "Ydelsesgrupper i alt":
-                estimates[r["Område"]].append(r[fa + "Forventet antal"] / (decimal(r[fp + "Forventet andel (pct.)"]) / 100))
+                estimates[r["Område"]].append(
+                    r[fa + "Forventet antal"] / (decimal(r[fp + "Forventet andel (pct.)"]) / 100)
+                )
                 estimates[r["Område"]].append(r[fa + "Faktisk antal"] / (decimal(r[fp + "Faktisk andel (pct.)"]) / 100))
         self.population = {k: statistics.median(v) for k, v in estimates.items()}
         # Benchmark profile: a kommune's faktisk andel per group relative to the national andel.
@@ -318,7 +320,10 @@ def kommune_totals(
     inp: Inputs, table: str, quarter: str, national: float, share: dict[str, float]
 ) -> tuple[dict[str, int], int]:
     """Kommune counts for one quarter and the national count (kommune sum + uoplyst)."""
-    raw = {k: share[k] * factor(stream(table, "level", k), 0.06) * factor(stream(table, "q", k, quarter), 0.04) for k in inp.kommuner}
+    raw = {
+        k: share[k] * factor(stream(table, "level", k), 0.06) * factor(stream(table, "q", k, quarter), 0.04)
+        for k in inp.kommuner
+    }
     share = normalise(raw)
     u = uoplyst_rate(table)
     counts = {k: round(national * (1 - u) * share[k]) for k in inp.kommuner}
@@ -350,7 +355,9 @@ def make_y01a21(inp: Inputs) -> dict:
             per_area[(k, quarter)] = buckets
             sums = [a + b for a, b in zip(sums, buckets)]
         rest = stream("y01a21", "rest-buckets", quarter)
-        per_area[(HELE_LANDET, quarter)] = [s + round(s * uoplyst_rate("y01a21", b) * factor(rest, 0.1)) for b, s in enumerate(sums)]
+        per_area[(HELE_LANDET, quarter)] = [
+            s + round(s * uoplyst_rate("y01a21", b) * factor(rest, 0.1)) for b, s in enumerate(sums)
+        ]
     for area in [HELE_LANDET, *inp.kommuner]:
         for quarter in QUARTERS:
             buckets = per_area[(area, quarter)]
@@ -361,7 +368,11 @@ def make_y01a21(inp: Inputs) -> dict:
 
 
 def completed_rows(
-    inp: Inputs, table: str, base_shares: list[float], quarterly: dict[str, tuple[float, dict[str, float]]], tilt_group: str
+    inp: Inputs,
+    table: str,
+    base_shares: list[float],
+    quarterly: dict[str, tuple[float, dict[str, float]]],
+    tilt_group: str,
 ) -> tuple[dict, dict[tuple[str, str], int]]:
     """Afsluttede forløb by varighed (antal per bucket, total and mean weeks) for y01a27/y07a07."""
     buckets_of: dict[tuple[str, str], list[int]] = {}
@@ -375,7 +386,9 @@ def completed_rows(
             buckets_of[(k, quarter)] = buckets
             sums = [a + b for a, b in zip(sums, buckets)]
         rest = stream(table, "rest-buckets", quarter)
-        buckets_of[(HELE_LANDET, quarter)] = [s + round(s * uoplyst_rate(table, b) * factor(rest, 0.1)) for b, s in enumerate(sums)]
+        buckets_of[(HELE_LANDET, quarter)] = [
+            s + round(s * uoplyst_rate(table, b) * factor(rest, 0.1)) for b, s in enumerate(sums)
+        ]
     rows = []
     for area in [HELE_LANDET, *inp.kommuner]:
         for quarter in QUARTERS:
@@ -389,7 +402,13 @@ def completed_rows(
             else:
                 shown = suppress(total)
                 rows.append([quarter, area, shown, *map(suppress, buckets), mean if shown is not None else None])
-    columns = ["Periode", "Område", "Antal afsluttede forløb", *(DURATION_PREFIX + b for b in DURATION_BUCKETS), AVERAGE_LABEL]
+    columns = [
+        "Periode",
+        "Område",
+        "Antal afsluttede forløb",
+        *(DURATION_PREFIX + b for b in DURATION_BUCKETS),
+        AVERAGE_LABEL,
+    ]
     return {"columns": columns, "rows": rows}, {key: sum(v) for key, v in buckets_of.items()}
 
 

@@ -15,7 +15,9 @@ import duckdb
 SERVED_SCHEMAS = ("mart",)
 
 
-def publish(conn: duckdb.DuckDBPyConnection, serving: Path, schemas: tuple[str, ...] = SERVED_SCHEMAS) -> dict[str, int]:
+def publish(
+    conn: duckdb.DuckDBPyConnection, serving: Path, schemas: tuple[str, ...] = SERVED_SCHEMAS
+) -> dict[str, int]:
     """Copy every table of `schemas` from the connected warehouse to `serving`; return row counts."""
     tmp = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -33,7 +35,9 @@ def publish(conn: duckdb.DuckDBPyConnection, serving: Path, schemas: tuple[str, 
             conn.execute(f"create schema if not exists serving_copy.{schema}")
         for schema, table in tables:
             conn.execute(f"create table serving_copy.{schema}.{table} as select * from {schema}.{table}")
-            counts[f"{schema}.{table}"] = conn.execute(f"select count(*) from serving_copy.{schema}.{table}").fetchone()[0]
+            counts[f"{schema}.{table}"] = conn.execute(
+                f"select count(*) from serving_copy.{schema}.{table}"
+            ).fetchone()[0]
     except BaseException:
         conn.execute("detach serving_copy")
         tmp.unlink(missing_ok=True)

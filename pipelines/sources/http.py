@@ -36,6 +36,20 @@ class ApiError(RuntimeError):
         super().__init__(text)
 
 
+def error_body(response: requests.Response, *fields: str) -> tuple[object | None, ...]:
+    """The named fields of a JSON error body (None where absent or when the body is not JSON)."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    return tuple(body.get(field) if isinstance(body, dict) else None for field in fields)
+
+
+def error_text(response: requests.Response) -> str:
+    """What to say about a failed response whose body has no structured message."""
+    return response.text[:200].strip() or response.reason or "no error body"
+
+
 @dataclass(frozen=True)
 class Backoff:
     """How hard to try: at most `attempts` calls and `budget_s` seconds of waiting in all."""

@@ -27,7 +27,7 @@ from pydantic import PrivateAttr
 
 from pipelines import settings
 from pipelines.errors import InputError
-from pipelines.sources.http import ApiError, Backoff, send
+from pipelines.sources.http import ApiError, Backoff, error_body, error_text, send
 from pipelines.sources.jobindsats_metadata import (
     CatalogueEntry,
     TableMetadata,
@@ -77,15 +77,8 @@ class JobindsatsClient(dg.ConfigurableResource, ABC):
 
 def _error_from_response(describe: str, response: requests.Response) -> ApiError:
     """The API's own `cause` and `request_id` when its error body has them."""
-    cause, request_id = None, None
-    try:
-        body = response.json()
-        if isinstance(body, dict):
-            cause, request_id = body.get("cause"), body.get("request_id")
-    except ValueError:
-        pass
-    message = cause or (response.text[:200].strip() or response.reason or "no error body")
-    return ApiError(describe, message, status=response.status_code, request_id=request_id)
+    cause, request_id = error_body(response, "cause", "request_id")
+    return ApiError(describe, cause or error_text(response), status=response.status_code, request_id=request_id)
 
 
 class JobindsatsApiClient(JobindsatsClient):
@@ -140,11 +133,16 @@ class JobindsatsApiClient(JobindsatsClient):
         hit = self._memory.get(path)
         if hit and now - hit[0] < ttl_s:
             return hit[1]
-        cache_file = Path(self.cache_dir) / "jobindsats" / (path.replace("/", "_") + ".json") if self.cache_dir else None
+        cache_file = (
+            Path(self.cache_dir) / "jobindsats" / (path.replace("/", "_") + ".json") if self.cache_dir else None
+        )
         parsed = None
         if cache_file and cache_file.exists() and now - cache_file.stat().st_mtime < ttl_s:
             try:
-                parsed, fetched_at = parse(json.loads(cache_file.read_text(encoding="utf-8"))), cache_file.stat().st_mtime
+                parsed, fetched_at = (
+                    parse(json.loads(cache_file.read_text(encoding="utf-8"))),
+                    cache_file.stat().st_mtime,
+                )
             except (ValueError, InputError):
                 parsed = None
         if parsed is None:
@@ -195,7 +193,9 @@ class JobindsatsSnapshotClient(JobindsatsClient):
         with open(Path(self.sample_dir) / "manifest.toml", "rb") as f:
             manifest = tomllib.load(f)["jobindsats"]
         specs = table_specs()
-        found = {key: entry for key, entry in manifest.items() if key in specs and specs[key].api_id == table_id.lower()}
+        found = {
+            key: entry for key, entry in manifest.items() if key in specs and specs[key].api_id == table_id.lower()
+        }
         if not found:
             raise ApiError(f"sample:jobindsats/{table_id}", "the bundled sample has no such table")
         return found
@@ -249,4 +249,3 @@ class JobindsatsSnapshotClient(JobindsatsClient):
             request_id=None,
             datagrundlag=entry["datagrundlag"],
         )
-

@@ -190,9 +190,11 @@ def to_frame(
     for index in frame.index[duplicated]:
         first = frame.index[(frame[list(spec.key)] == frame.loc[index, list(spec.key)]).all(axis=1)][0]
         key = ", ".join(f"{label_of[k]}={frame.at[index, k]!r}" for k in spec.key)
-        problems.append(problem(index + 1, None, f"repeats {_unit(first_line)} {_number(first + 1, first_line)} ({key})"))
+        problems.append(
+            problem(index + 1, None, f"repeats {_unit(first_line)} {_number(first + 1, first_line)} ({key})")
+        )
     if problems:
-        raise InputError(source, sorted(problems, key=lambda p: (p.row or 0)))
+        raise InputError(source, sorted(problems, key=lambda p: p.row or 0))
     for col in spec.columns:
         if col.type == "count":
             frame[col.name] = frame[col.name].astype("Int64")

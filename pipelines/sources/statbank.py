@@ -21,7 +21,7 @@ import requests
 from pydantic import PrivateAttr
 
 from pipelines import settings
-from pipelines.sources.http import ApiError, Backoff, send
+from pipelines.sources.http import ApiError, Backoff, error_body, error_text, send
 from pipelines.sources.jobindsats import USER_AGENT
 from pipelines.sources.statbank_request import CELL_LIMIT, join_bulk, resolve_variables, split_by_time
 
@@ -79,14 +79,8 @@ def data_body(table_id: str, variables: list[tuple[str, list[str]]]) -> dict:
 
 def _error_from_response(describe: str, response: requests.Response) -> StatbankApiError:
     """DST's `errorTypeCode` and `message` when the error body has them, and the request id header."""
-    code, message = None, None
-    try:
-        body = response.json()
-        if isinstance(body, dict):
-            code, message = body.get("errorTypeCode"), body.get("message")
-    except ValueError:
-        pass
-    text = message or response.text[:200].strip() or response.reason or "no error body"
+    code, message = error_body(response, "errorTypeCode", "message")
+    text = message or error_text(response)
     if code:
         text = f"{code}: {text}"
     return StatbankApiError(describe, text, response.status_code, response.headers.get(REQUEST_ID_HEADER), code)
