@@ -93,7 +93,8 @@ def build_query(
     unknown = sorted(set(hierarchies) - set(known))
     if unknown:
         raise QueryError(
-            f"{table_id}: hierarchies {unknown} are not in /v3/table/{table_id} (it has {sorted(known)}); fix the table spec"
+            f"{table_id}: hierarchies {unknown} are not in /v3/table/{table_id} (it has {sorted(known)}); "
+            "fix the table spec"
         )
     if periodtype not in meta.periods:
         raise QueryError(f"{table_id}: period type {periodtype} is not offered (it has {sorted(meta.periods)})")
