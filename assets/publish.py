@@ -7,6 +7,7 @@ from assets.core import dim_omraade, dim_periode, dim_varighedsinterval, dim_yde
 from assets.facts import fuldtidspersoner, ledighed, vandringer, varigheder
 from assets.indicators import benchmark
 from assets.metadata import markdown_table
+from assets import tilsyn  # the module, not its assets: load_assets_from_modules scans this one
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from warehouse.publish import publish
 
@@ -24,6 +25,8 @@ from warehouse.publish import publish
         varigheder,
         vandringer,
         benchmark,
+        tilsyn.tilsyn_fokusmaal,
+        tilsyn.tilsyn_status,
     ],
     group_name="publish",
     kinds={"duckdb"},

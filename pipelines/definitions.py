@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets import core, facts, indicators, landing, publish, staging
+from assets import tilsyn
 from pipelines import settings
 from pipelines.automation import monthly_refresh, nightly, refresh_all
 from pipelines.resources.reference import ReferenceData
@@ -25,8 +26,10 @@ ASSETS = [
     *staging.jobindsats_stagings.values(),
     *staging.statbank_stagings.values(),
     *dg.load_assets_from_modules([core, facts, indicators, publish]),
+    *tilsyn.tilsyn_assets,
 ]
 CHECKS = [*core.core_checks, *staging.staging_checks, *facts.fact_checks, *indicators.indicator_checks]
+CHECKS += tilsyn.tilsyn_checks
 
 
 def make_resources(warehouse: Path, source: str = "sample", sample_dir: Path = settings.SAMPLE_DIR) -> dict:

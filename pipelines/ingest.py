@@ -23,6 +23,7 @@ from pipelines.resources.reference import ReferenceData
 from pipelines.sources.extracts import Extract, read_extract
 from pipelines.sources.jobindsats_parser import table_specs
 from pipelines.sources.statbank_tables import statbank_tables
+from pipelines.sources.tilsyn_extract import kommune_names, stage_tilsyn
 
 LOADED = "loaded"
 
@@ -48,11 +49,14 @@ class Validator:
         self.areas = area_codes(dim)
         self.codes = set(dim["omraade_kode"])
         self.groups = group_labels(reference.table("ydelsesgrupper"))
+        self.kommuner = kommune_names(dim)
 
     def check(self, extract: Extract, origin: Origin) -> None:
         now = datetime.now(timezone.utc)
         if extract.source == "jobindsats":
             stage(extract.frame, origin, table_specs()[extract.table_id], self.areas, self.groups, now)
+        elif extract.source == "tilsyn":
+            stage_tilsyn(extract.frame, origin, self.kommuner, now)
         else:
             stage_dst(extract.frame, statbank_tables()[extract.table_id], origin, self.codes, now)
 
@@ -85,7 +89,7 @@ def ingest_file(path: Path, landing: LandingStore, validator: Validator, inbox: 
         ours = inbox is not None and path.resolve().parent == inbox.resolve()
         kept = quarantine_file(path, landing.quarantine_root, str(error), move=ours)
         return Outcome(path, "rejected", f"{error} (kept in {kept})")
-    periode = "periode" if extract.source == "jobindsats" else "TID"
+    periode = "TID" if extract.source == "statbank" else "periode"
     periods = tuple(sorted(extract.frame[periode].astype(str).unique()))
     summary = f"{extract.source} {extract.table_id}, {len(extract.frame)} rows, {periods[0]}..{periods[-1]}"
     found = (extract.source, extract.table_id, periods, extract.content_hash)

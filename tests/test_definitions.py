@@ -22,6 +22,7 @@ VENV_BIN = Path(sys.executable).parent
 def test_every_asset_has_a_known_group_kinds_and_a_description():
     specs = {spec.key.to_user_string(): spec for spec in defs.resolve_all_asset_specs()}
     sources = [f"jobindsats_{t}" for t in table_specs()] + [f"statbank_{t.lower()}" for t in statbank_tables()]
+    sources.append("tilsyn_fokusmaal_taelling")
     assert set(specs) == {
         *(f"{layer}/{source}" for layer in ("landing", "staging") for source in sources),
         "mart/dim_omraade",
@@ -34,6 +35,8 @@ def test_every_asset_has_a_known_group_kinds_and_a_description():
         "mart/varigheder",
         "mart/vandringer",
         "mart/benchmark",
+        "mart/tilsyn_fokusmaal",
+        "mart/tilsyn_status",
         "publish/serving_duckdb",
     }
     for key, spec in specs.items():
@@ -47,7 +50,8 @@ def test_staging_and_mart_assets_have_a_blocking_pandera_check():
     graph = defs.resolve_asset_graph()
     checks = {key.to_user_string(): graph.get_check_spec(key) for key in graph.asset_check_keys}
     layered = [key for key in graph.get_all_asset_keys() if key.path[0] in ("staging", "mart")]
-    assert len(layered) == len(table_specs()) + len(statbank_tables()) + 10  # staging tables + mart tables
+    # staging tables (+ the fokusmål counts) + mart tables (+ tilsyn_fokusmaal, tilsyn_status)
+    assert len(layered) == len(table_specs()) + len(statbank_tables()) + 1 + 10 + 2
     for asset_key in layered:
         spec = checks.get(f"{asset_key.to_user_string()}:pandera_schema")
         assert spec is not None, asset_key

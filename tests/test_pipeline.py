@@ -164,6 +164,8 @@ def test_serving_copy_holds_the_mart(good_run):
         "mart.fuldtidspersoner",
         "mart.ledighed",
         "mart.omraade_medlemskab",
+        "mart.tilsyn_fokusmaal",
+        "mart.tilsyn_status",
         "mart.vandringer",
         "mart.varigheder",
     ]

@@ -1,7 +1,8 @@
 """Reading an extract file an analyst downloaded by hand into the frame the matching API call would give.
 
 Files are recognised by their content, not their name: a v3 JSON body, a `;`-separated CSV
-(jobindsats when its header is a known table's labels, DST when it has TID/INDHOLD), or an
+(jobindsats when its header is a known table's labels, DST when it has TID/INDHOLD, the fokusmål
+count extract when it is `Periode;Område;Fokusmål;Berettigede;Opfyldt`), or an
 .xlsx workbook holding either table. Every problem names the file (with the sheet for a
 workbook), the line an editor shows (the sheet row in Excel) and the column, so the analyst
 can fix the file they have in front of them. JSON bodies are one line, so their problems count
@@ -29,6 +30,7 @@ from pipelines.errors import InputError, Problem
 from pipelines.sources.jobindsats_parser import TableSpec, parse_body, table_specs, to_frame
 from pipelines.sources.statbank_parser import parse_dst_rows
 from pipelines.sources.statbank_tables import statbank_tables
+from pipelines.sources import tilsyn_extract
 
 BOM = b"\xef\xbb\xbf"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -49,7 +51,7 @@ class Extract:
     """One recognised extract: where it came from, what it is, and its frame in API shape."""
 
     path: Path
-    source: str  # "jobindsats" | "statbank"
+    source: str  # "jobindsats" | "statbank" | "tilsyn"
     table_id: str  # jobindsats lowercase ("y30r21"), DST upper case ("FOLK1A")
     format: str  # "jobindsats-json" | "jobindsats-csv" | "dst-csv" | "xlsx"
     frame: pd.DataFrame
@@ -118,6 +120,8 @@ def _from_json(text: str, raw: bytes, path: Path, digest: str, areas: Mapping[st
 
 def _from_grid(grid: _Grid, path: Path, digest: str, areas: Mapping[str, str] | None) -> Extract:
     """The grid read as the table its header names; a wrong header is reported before the rows' problems."""
+    if tilsyn_extract.is_tilsyn_header(grid.header):
+        return _from_tilsyn(grid, path, digest)
     statbank = _kind(grid.header, path) == "statbank"
     spec = None if statbank else _jobindsats_spec(grid.header, path, grid.source, grid.header_line)
     first_line = grid.header_line + 1
@@ -131,6 +135,17 @@ def _from_grid(grid: _Grid, path: Path, digest: str, areas: Mapping[str, str] | 
     _check_areas(frame, spec, areas, grid.source, first_line)
     fmt = "xlsx" if grid.sheet else "jobindsats-csv"
     return Extract(path, "jobindsats", spec.table_id, fmt, frame, digest, "da", "label", grid.sheet)
+
+
+def _from_tilsyn(grid: _Grid, path: Path, digest: str) -> Extract:
+    """The fokusmål count extract (pipelines/sources/tilsyn_extract.py); areas are checked when staged."""
+    if grid.problems:
+        raise InputError(grid.source, grid.problems)
+    if not grid.rows:
+        raise _line_error(grid.source, grid.header_line + 1, None, "no data rows below the header")
+    frame = tilsyn_extract.parse_rows(grid.header, grid.rows, grid.source, grid.header_line + 1)
+    fmt = "xlsx" if grid.sheet else tilsyn_extract.FORMAT
+    return Extract(path, tilsyn_extract.SOURCE, tilsyn_extract.TABLE_ID, fmt, frame, digest, "da", "label", grid.sheet)
 
 
 def _from_dst(grid: _Grid, path: Path, digest: str) -> Extract:
@@ -272,6 +287,8 @@ def _kind(header: list[str], path: Path) -> str | None:
     """Whose header this is: "statbank" (it has TID/INDHOLD), "jobindsats" (it looks like a known table) or None."""
     if DST_MARKERS & {label.upper() for label in header}:
         return "statbank"
+    if tilsyn_extract.is_tilsyn_header(header):
+        return "tilsyn"
     return "jobindsats" if _closest_spec(header, path)[1] >= LOOKS_LIKE else None
 
 
