@@ -7,6 +7,7 @@ from assets.core import dim_omraade, dim_periode, dim_varighedsinterval, dim_yde
 from assets.facts import fuldtidspersoner, ledighed, vandringer, varigheder
 from assets.indicators import benchmark
 from assets.metadata import markdown_table
+from assets.sammenligning import benchmark_placering, benchmark_sammenligning, udvikling
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from warehouse.publish import publish
 
@@ -24,6 +25,9 @@ from warehouse.publish import publish
         varigheder,
         vandringer,
         benchmark,
+        benchmark_sammenligning,
+        benchmark_placering,
+        udvikling,
     ],
     group_name="publish",
     kinds={"duckdb"},

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets import core, facts, indicators, landing, publish, staging
+from assets import core, facts, indicators, landing, publish, sammenligning, staging
 from pipelines import settings
 from pipelines.automation import monthly_refresh, nightly, refresh_all
 from pipelines.resources.reference import ReferenceData
@@ -24,9 +24,10 @@ ASSETS = [
     *landing.statbank_landings.values(),
     *staging.jobindsats_stagings.values(),
     *staging.statbank_stagings.values(),
-    *dg.load_assets_from_modules([core, facts, indicators, publish]),
+    *dg.load_assets_from_modules([core, facts, indicators, sammenligning, publish]),
 ]
 CHECKS = [*core.core_checks, *staging.staging_checks, *facts.fact_checks, *indicators.indicator_checks]
+CHECKS += sammenligning.sammenligning_checks  # issue 4: comparisons and developments
 
 
 def make_resources(warehouse: Path, source: str = "sample", sample_dir: Path = settings.SAMPLE_DIR) -> dict:
