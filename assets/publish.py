@@ -8,6 +8,7 @@ from assets.facts import fuldtidspersoner, ledighed, vandringer, varigheder
 from assets.indicators import benchmark
 from assets.metadata import markdown_table
 from assets import tilsyn  # the module, not its assets: load_assets_from_modules scans this one
+from assets.sammenligning import benchmark_placering, benchmark_sammenligning, udvikling
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from warehouse.publish import publish
 
@@ -27,6 +28,9 @@ from warehouse.publish import publish
         benchmark,
         tilsyn.tilsyn_fokusmaal,
         tilsyn.tilsyn_status,
+        benchmark_sammenligning,
+        benchmark_placering,
+        udvikling,
     ],
     group_name="publish",
     kinds={"duckdb"},

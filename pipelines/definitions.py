@@ -10,8 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets import core, facts, indicators, landing, publish, staging
-from assets import tilsyn
+from assets import core, facts, indicators, landing, publish, sammenligning, staging, tilsyn
 from pipelines import settings
 from pipelines.automation import monthly_refresh, nightly, refresh_all
 from pipelines.resources.reference import ReferenceData
@@ -25,11 +24,17 @@ ASSETS = [
     *landing.statbank_landings.values(),
     *staging.jobindsats_stagings.values(),
     *staging.statbank_stagings.values(),
-    *dg.load_assets_from_modules([core, facts, indicators, publish]),
+    *dg.load_assets_from_modules([core, facts, indicators, sammenligning, publish]),
     *tilsyn.tilsyn_assets,
 ]
-CHECKS = [*core.core_checks, *staging.staging_checks, *facts.fact_checks, *indicators.indicator_checks]
-CHECKS += tilsyn.tilsyn_checks
+CHECKS = [
+    *core.core_checks,
+    *staging.staging_checks,
+    *facts.fact_checks,
+    *indicators.indicator_checks,
+    *sammenligning.sammenligning_checks,
+    *tilsyn.tilsyn_checks,
+]
 
 
 def make_resources(warehouse: Path, source: str = "sample", sample_dir: Path = settings.SAMPLE_DIR) -> dict:

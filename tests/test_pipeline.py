@@ -157,6 +157,8 @@ def test_serving_copy_holds_the_mart(good_run):
     tables = table_names(warehouse, "mart")
     assert tables == [
         "mart.benchmark",
+        "mart.benchmark_placering",
+        "mart.benchmark_sammenligning",
         "mart.dim_omraade",
         "mart.dim_periode",
         "mart.dim_varighedsinterval",
@@ -166,6 +168,7 @@ def test_serving_copy_holds_the_mart(good_run):
         "mart.omraade_medlemskab",
         "mart.tilsyn_fokusmaal",
         "mart.tilsyn_status",
+        "mart.udvikling",
         "mart.vandringer",
         "mart.varigheder",
     ]

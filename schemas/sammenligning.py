@@ -1,0 +1,144 @@
+"""The benchmark's comparisons and ranks, and the developments over time of the fact tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing.pandas import DataFrame, Series
+
+from schemas.codelists import DATAGRUNDLAG, OMRAADE_KODE_PATTERN, PERIODE_PATTERNS
+
+BENCHMARK_MAAL = (
+    "forventet_antal",
+    "faktisk_antal",
+    "forskel_antal",
+    "forventet_andel",
+    "faktisk_andel",
+    "forskel_pct_point",
+)
+ENHEDER = ("antal", "pct", "pct_point")
+SAMMENLIGNING_TYPER = ("land", "region", "rar", "kommunegruppe", "peer", "sammenlignelig")
+RANGLISTER = ("land", "region", "rar", "kommunegruppe")
+UDVIKLING_TABELLER = ("mart.ledighed", "mart.fuldtidspersoner", "mart.benchmark")
+HORISONTER = ("3m", "6m", "12m", "forrige_qmat", "aar")
+KOMMUNE_KODE = r"^\d{3}$"
+# Rounding noise allowed where a stored forskel is compared with its recomputation.
+TOLERANCE = 1e-6
+
+
+class BenchmarkSammenligning(pa.DataFrameModel):
+    """One benchmark figure of a kommune beside the same figure of an area or kommune it is compared with."""
+
+    periode: Series[str] = pa.Field(str_matches=PERIODE_PATTERNS["QMAT"])
+    omraade_kode: Series[str] = pa.Field(str_matches=KOMMUNE_KODE)
+    omraade_navn: Series[str]
+    ydelsesgruppe_kode: Series[str]
+    ydelsesgruppe: Series[str]
+    maal: Series[str] = pa.Field(isin=BENCHMARK_MAAL)
+    enhed: Series[str] = pa.Field(isin=ENHEDER)
+    sammenlignet_med: Series[str] = pa.Field(
+        str_matches=r"^((land|region|rar|kommunegruppe|peer):[0-9A-Z]{3,5}|sammenlignelig:[1-9]\d*)$"
+    )
+    sammenligning_type: Series[str] = pa.Field(isin=SAMMENLIGNING_TYPER)
+    sammenligning_kode: Series[str] = pa.Field(str_matches=OMRAADE_KODE_PATTERN)
+    sammenligning_navn: Series[str]
+    vaerdi: Series[float]
+    sammenligningsvaerdi: Series[float]
+    forskel: Series[float]
+    kilde: Series[str]
+    datagrundlag: Series[str] = pa.Field(isin=DATAGRUNDLAG)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["periode", "omraade_kode", "ydelsesgruppe_kode", "maal", "sammenlignet_med"]
+
+    @pa.dataframe_check
+    def forskel_is_vaerdi_minus_sammenligningsvaerdi(cls, df: DataFrame) -> Series[bool]:
+        return (df["forskel"] - (df["vaerdi"] - df["sammenligningsvaerdi"])).abs() <= 1e-4 + TOLERANCE
+
+    @pa.dataframe_check
+    def type_matches_sammenlignet_med(cls, df: DataFrame) -> Series[bool]:
+        return df["sammenlignet_med"].str.split(":").str[0] == df["sammenligning_type"]
+
+    @pa.dataframe_check
+    def a_kommune_is_not_its_own_peer(cls, df: DataFrame) -> Series[bool]:
+        return df["sammenligning_kode"] != df["omraade_kode"]
+
+
+class BenchmarkPlacering(pa.DataFrameModel):
+    """A kommune's benchmark rank within hele landet, its region, RAR or kommunegruppe, with the tie band."""
+
+    periode: Series[str] = pa.Field(str_matches=PERIODE_PATTERNS["QMAT"])
+    omraade_kode: Series[str] = pa.Field(str_matches=KOMMUNE_KODE)
+    omraade_navn: Series[str]
+    ydelsesgruppe_kode: Series[str]
+    inden_for: Series[str] = pa.Field(str_matches=r"^(land|region|rar|kommunegruppe):[0-9A-Z]{3,5}$")
+    inden_for_niveau: Series[str] = pa.Field(isin=RANGLISTER)
+    inden_for_kode: Series[str] = pa.Field(str_matches=OMRAADE_KODE_PATTERN)
+    inden_for_navn: Series[str]
+    forskel_pct_point: Series[float]
+    placering_min: Series[pd.Int64Dtype] = pa.Field(ge=1)
+    placering_max: Series[pd.Int64Dtype] = pa.Field(ge=1)
+    placering: Series[pd.Int64Dtype] = pa.Field(ge=1)
+    antal_kommuner: Series[pd.Int64Dtype] = pa.Field(ge=1)
+    kilde: Series[str]
+    datagrundlag: Series[str] = pa.Field(isin=DATAGRUNDLAG)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["periode", "omraade_kode", "ydelsesgruppe_kode", "inden_for"]
+
+    @pa.dataframe_check
+    def placering_lies_in_its_band(cls, df: DataFrame) -> Series[bool]:
+        return (
+            (df["placering_min"] <= df["placering"])
+            & (df["placering"] <= df["placering_max"])
+            & (df["placering_max"] <= df["antal_kommuner"])
+        )
+
+
+class Udvikling(pa.DataFrameModel):
+    """A figure against the same figure 3, 6 or 12 months (or one or two QMAT periods) earlier."""
+
+    tabel: Series[str] = pa.Field(isin=UDVIKLING_TABELLER)
+    periode: Series[str] = pa.Field(str_matches=rf"{PERIODE_PATTERNS['M']}|{PERIODE_PATTERNS['QMAT']}")
+    omraade_kode: Series[str] = pa.Field(str_matches=OMRAADE_KODE_PATTERN)
+    ydelsesgruppe_kode: Series[str]
+    maal: Series[str]
+    enhed: Series[str] = pa.Field(isin=ENHEDER)
+    horisont: Series[str] = pa.Field(isin=HORISONTER)
+    vaerdi: Series[float]
+    tidligere_periode: Series[str] = pa.Field(str_matches=rf"{PERIODE_PATTERNS['M']}|{PERIODE_PATTERNS['QMAT']}")
+    tidligere_vaerdi: Series[float] = pa.Field(nullable=True)
+    forskel: Series[float] = pa.Field(nullable=True)
+    forskel_pct: Series[float] = pa.Field(nullable=True)
+    kilde: Series[str]
+    datagrundlag: Series[str] = pa.Field(isin=DATAGRUNDLAG)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["tabel", "periode", "omraade_kode", "ydelsesgruppe_kode", "kilde", "maal", "horisont"]
+
+    @pa.dataframe_check
+    def no_change_without_an_earlier_figure(cls, df: DataFrame) -> Series[bool]:
+        # Null, never 0: a change exists exactly when the earlier figure does.
+        return df["forskel"].isna() == df["tidligere_vaerdi"].isna()
+
+    @pa.dataframe_check
+    def forskel_is_vaerdi_minus_tidligere(cls, df: DataFrame) -> Series[bool]:
+        expected = df["vaerdi"] - df["tidligere_vaerdi"]
+        return df["forskel"].isna() | ((df["forskel"] - expected).abs() <= 1e-4 + TOLERANCE)
+
+    @pa.dataframe_check
+    def per_cent_only_for_counts(cls, df: DataFrame) -> Series[bool]:
+        return df["forskel_pct"].isna() | ((df["enhed"] == "antal") & df["forskel"].notna())
+
+    @pa.dataframe_check
+    def earlier_period_is_earlier(cls, df: DataFrame) -> Series[bool]:
+        # Both ids of one type sort as text in time order (2025M12 < 2026M03, 2019QMAT04 < 2020QMAT02).
+        return (df["tidligere_periode"] < df["periode"]) & (
+            df["tidligere_periode"].str.len() == df["periode"].str.len()
+        )

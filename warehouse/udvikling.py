@@ -1,0 +1,111 @@
+"""Developments over time (mart.udvikling): each figure against the same figure 3, 6 and 12 months earlier.
+
+One long table for every fact whose periods allow it:
+
+| tabel                  | periods | horisont                                                       |
+|------------------------|---------|----------------------------------------------------------------|
+| mart.ledighed          | M       | '3m', '6m', '12m' (12m is the year-over-year udvikling)         |
+| mart.fuldtidspersoner  | M       | '3m', '6m', '12m'                                              |
+| mart.benchmark         | QMAT    | 'forrige_qmat' (the previous half-yearly QMAT, 6 months earlier) and    |
+|                        |         | 'aar' (the same QMAT a year earlier)                                   |
+
+`tidligere_periode` is always the period exactly that far back, whether the table has it or not: a
+change whose earlier period (or earlier figure) is absent has `tidligere_vaerdi`, `forskel` and
+`forskel_pct` null, never 0. `forskel` = vaerdi - tidligere_vaerdi, in the measure's own unit: antal
+for counts, percentage points for shares (`enhed` 'pct' or 'pct_point'). `forskel_pct` is the change
+in per cent of the earlier value, given only for counts that are levels (not for shares, whose
+relative change reads like a pp change, nor for differences such as forskel_antal), and null when
+the earlier value is 0. A row is compared only with the row of the same area, ydelsesgruppe and
+kilde; rows whose own figure is null are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HORISONTER = {"M": {"3m": 3, "6m": 6, "12m": 12}, "QMAT": {"forrige_qmat": 6, "aar": 12}}
+
+
+@dataclass(frozen=True)
+class Kilde:
+    tabel: str
+    periodetype: str
+    # maal → (enhed, whether a change in per cent is meaningful)
+    maal: dict[str, tuple[str, bool]]
+
+
+KILDER = [
+    Kilde(
+        "mart.ledighed",
+        "M",
+        {"bruttoledige": ("antal", True), "langtidsledige": ("antal", True), "ledighedsprocent": ("pct", False)},
+    ),
+    Kilde(
+        "mart.fuldtidspersoner",
+        "M",
+        {"personer": ("antal", True), "fuldtidspersoner": ("antal", True), "andel_pct": ("pct", False)},
+    ),
+    Kilde(
+        "mart.benchmark",
+        "QMAT",
+        {
+            "forventet_antal": ("antal", True),
+            "faktisk_antal": ("antal", True),
+            "forskel_antal": ("antal", False),
+            "forventet_andel": ("pct", False),
+            "faktisk_andel": ("pct", False),
+            "forskel_pct_point": ("pct_point", False),
+        },
+    ),
+]
+
+
+def earlier_period_sql(periodetype: str, column: str, months: str) -> str:
+    """SQL for the period `months` months before `column` (a jobindsats period id of that type)."""
+    if periodetype == "M":
+        return f"strftime(strptime({column}, '%YM%m') - to_months({months}), '%YM%m')"
+    if periodetype == "QMAT":  # 2020QMAT02 ends in June 2020; six months earlier ends in December 2019.
+        end = f"make_date(cast(left({column}, 4) as integer), 3 * cast(right({column}, 2) as integer), 1)"
+        shifted = f"({end} - to_months({months}))"
+        return f"year({shifted}) || 'QMAT' || lpad(cast(month({shifted}) // 3 as varchar), 2, '0')"
+    raise ValueError(f"no earlier-period rule for period type {periodetype!r}")
+
+
+def udvikling_sql(kilde: Kilde) -> str:
+    """The development rows of one source table."""
+    columns = ", ".join(f"cast({m} as double) as {m}" for m in kilde.maal)
+    maal_values = ", ".join(f"('{m}', '{enhed}', {str(relativ).lower()})" for m, (enhed, relativ) in kilde.maal.items())
+    horisont_values = ", ".join(f"('{h}', {n})" for h, n in HORISONTER[kilde.periodetype].items())
+    return f"""
+    (with v as (
+        unpivot (
+            select periode, omraade_kode, ydelsesgruppe_kode, kilde, datagrundlag, {columns} from {kilde.tabel}
+        ) on {", ".join(kilde.maal)} into name maal value vaerdi
+    ),
+    maal as (select * from (values {maal_values}) as t(maal, enhed, relativ)),
+    horisont as (select * from (values {horisont_values}) as t(horisont, maaneder)),
+    nu as (
+        select v.*, h.horisont, h.maaneder, {earlier_period_sql(kilde.periodetype, "v.periode", "h.maaneder")}
+            as tidligere_periode
+        from v cross join horisont as h
+    )
+    select
+        '{kilde.tabel}' as tabel, nu.periode, nu.omraade_kode, nu.ydelsesgruppe_kode, nu.maal, m.enhed,
+        nu.horisont, nu.vaerdi, nu.tidligere_periode, t.vaerdi as tidligere_vaerdi,
+        round(nu.vaerdi - t.vaerdi, 4) as forskel,
+        case when m.relativ then round(100 * (nu.vaerdi - t.vaerdi) / nullif(t.vaerdi, 0), 4) end as forskel_pct,
+        nu.kilde,
+        case when t.datagrundlag is null or t.datagrundlag = nu.datagrundlag then nu.datagrundlag
+            when 'sample-synthetic' in (nu.datagrundlag, t.datagrundlag) then 'sample-synthetic'
+            when 'extract' in (nu.datagrundlag, t.datagrundlag) then 'extract'
+            else nu.datagrundlag end as datagrundlag
+    from nu
+    join maal as m using (maal)
+    left join v as t
+        on t.periode = nu.tidligere_periode and t.omraade_kode = nu.omraade_kode
+        and t.ydelsesgruppe_kode = nu.ydelsesgruppe_kode and t.kilde = nu.kilde and t.maal = nu.maal)"""
+
+
+def sql() -> str:
+    """mart.udvikling: every source table's development rows."""
+    return "\nunion all\n".join(udvikling_sql(k) for k in KILDER)
