@@ -26,6 +26,7 @@ from warehouse.publish import publish
         varigheder,
         vandringer,
         benchmark,
+        dg.AssetKey(["mart", "noegletal"]),
     ],
     group_name="publish",
     kinds={"duckdb"},

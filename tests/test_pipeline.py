@@ -163,6 +163,7 @@ def test_serving_copy_holds_the_mart(good_run):
         "mart.dim_ydelsesgruppe",
         "mart.fuldtidspersoner",
         "mart.ledighed",
+        "mart.noegletal",
         "mart.omraade_medlemskab",
         "mart.vandringer",
         "mart.varigheder",
