@@ -27,6 +27,7 @@ from warehouse.publish import publish
         vandringer,
         benchmark,
         dg.AssetKey(["mart", "noegletal"]),
+        dg.AssetKey(["mart", "data_dictionary"]),
     ],
     group_name="publish",
     kinds={"duckdb"},

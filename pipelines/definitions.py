@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets import core, facts, indicators, landing, noegletal, publish, staging
+from assets import core, dictionary, facts, indicators, landing, noegletal, publish, staging
 from pipelines import settings
 from pipelines.automation import monthly_refresh, nightly, refresh_all
 from pipelines.resources.reference import ReferenceData
@@ -26,9 +26,11 @@ ASSETS = [
     *staging.statbank_stagings.values(),
     *dg.load_assets_from_modules([core, facts, indicators, publish]),
     *dg.load_assets_from_modules([noegletal]),
+    *dg.load_assets_from_modules([dictionary]),
 ]
 CHECKS = [*core.core_checks, *staging.staging_checks, *facts.fact_checks, *indicators.indicator_checks]
 CHECKS += noegletal.noegletal_checks
+CHECKS += dictionary.dictionary_checks
 
 
 def make_resources(warehouse: Path, source: str = "sample", sample_dir: Path = settings.SAMPLE_DIR) -> dict:

@@ -157,6 +157,7 @@ def test_serving_copy_holds_the_mart(good_run):
     tables = table_names(warehouse, "mart")
     assert tables == [
         "mart.benchmark",
+        "mart.data_dictionary",
         "mart.dim_omraade",
         "mart.dim_periode",
         "mart.dim_varighedsinterval",
