@@ -10,13 +10,19 @@ import pandera.pandas as pa
 
 from assets.metadata import markdown_table
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
+from schemas.registry import register
 from schemas.validation import problems_from
 
 
 def pandera_check(
     asset_key: dg.AssetKey, table: str, model: type[pa.DataFrameModel] | pa.DataFrameSchema
 ) -> dg.AssetChecksDefinition:
-    """A blocking check that validates `table` against `model` and lists the failing rows and columns."""
+    """A blocking check that validates `table` against `model` and lists the failing rows and columns.
+
+    It also registers `model` as the description of `table` (schemas/registry.py), which
+    diskretionering and the data dictionary read.
+    """
+    register(table, model)
 
     @dg.asset_check(
         asset=asset_key,

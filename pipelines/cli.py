@@ -130,6 +130,24 @@ def ingest(paths: list[Path], source: str) -> int:
     return max(status, _execute(defs, source, assets, tags, started))
 
 
+def dictionary_markdown() -> str:
+    """The data dictionary page as the code location describes it now."""
+    from assets.dictionary import build_dictionary, code_location_specs
+    from warehouse.dictionary import markdown
+
+    return markdown(build_dictionary(code_location_specs()))
+
+
+def dictionary(output: Path | None) -> int:
+    from warehouse.dictionary import PAGE
+
+    target = output or PAGE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(dictionary_markdown(), encoding="utf-8")
+    print(f"data dictionary: {target}")
+    return 0
+
+
 def _definitions(source: str):
     os.environ["JOBINDBLIK_SOURCE"] = source
     from pipelines.definitions import make_definitions
@@ -179,7 +197,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     ingest_parser.add_argument("files", nargs="+", type=Path, help="the files to load")
     ingest_parser.add_argument("--source", choices=settings.SOURCES, default="sample", help=argparse.SUPPRESS)
+    dictionary_parser = commands.add_parser(
+        "dictionary", help="write the data dictionary page (docs/data_dictionary.md) from the pandera models"
+    )
+    dictionary_parser.add_argument("--output", type=Path, default=None, help="where to write it (default: docs/)")
     args = parser.parse_args(argv)
+    if args.command == "dictionary":
+        return dictionary(args.output)
     if args.command == "run":
         return run(args.source, args.only_new, tuple(args.months) if args.months else None)
     if args.command == "ingest":

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets import core, facts, indicators, landing, publish, sammenligning, staging, tilsyn
+from assets import core, dictionary, facts, indicators, landing, noegletal, publish, sammenligning, staging, tilsyn
 from pipelines import settings
 from pipelines.automation import monthly_refresh, nightly, refresh_all
 from pipelines.resources.reference import ReferenceData
@@ -24,7 +24,7 @@ ASSETS = [
     *landing.statbank_landings.values(),
     *staging.jobindsats_stagings.values(),
     *staging.statbank_stagings.values(),
-    *dg.load_assets_from_modules([core, facts, indicators, sammenligning, publish]),
+    *dg.load_assets_from_modules([core, facts, indicators, sammenligning, noegletal, dictionary, publish]),
     *tilsyn.tilsyn_assets,
 ]
 CHECKS = [
@@ -34,6 +34,8 @@ CHECKS = [
     *indicators.indicator_checks,
     *sammenligning.sammenligning_checks,
     *tilsyn.tilsyn_checks,
+    *noegletal.noegletal_checks,
+    *dictionary.dictionary_checks,
 ]
 
 

@@ -17,20 +17,57 @@ class Benchmark(pa.DataFrameModel):
     omraade_navn: Series[str]
     ydelsesgruppe_kode: Series[str]
     ydelsesgruppe: Series[str]
-    forventet_antal: Series[pd.Int64Dtype] = pa.Field(ge=0)
-    faktisk_antal: Series[pd.Int64Dtype] = pa.Field(ge=0)
-    forskel_antal: Series[pd.Int64Dtype]
-    forventet_andel: Series[float] = pa.Field(ge=0, le=100)
-    faktisk_andel: Series[float] = pa.Field(ge=0, le=100)
-    forskel_pct_point: Series[float]
-    placering_min: Series[pd.Int64Dtype] = pa.Field(ge=1)
-    placering_max: Series[pd.Int64Dtype] = pa.Field(ge=1)
-    placering_publiceret: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    placering: Series[pd.Int64Dtype] = pa.Field(ge=1)
-    antal_kommuner: Series[pd.Int64Dtype] = pa.Field(ge=1)
-    resultatmaal_opfyldt: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    forskel_antal_publiceret: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    forskel_pct_point_publiceret: Series[float] = pa.Field(nullable=True)
+    forventet_antal: Series[pd.Int64Dtype] = pa.Field(
+        ge=0,
+        description="Forventet antal fuldtidspersoner på offentlig forsørgelse (afrundet til 10)",
+        metadata={"enhed": "antal"},
+    )
+    faktisk_antal: Series[pd.Int64Dtype] = pa.Field(
+        ge=0,
+        description="Faktisk antal fuldtidspersoner på offentlig forsørgelse (afrundet til 10)",
+        metadata={"enhed": "antal"},
+    )
+    forskel_antal: Series[pd.Int64Dtype] = pa.Field(
+        description="faktisk_antal - forventet_antal (negativ er bedre end forventet)", metadata={"enhed": "antal"}
+    )
+    forventet_andel: Series[float] = pa.Field(
+        ge=0, le=100, description="Forventet andel af befolkningen 16-66 år", metadata={"enhed": "pct"}
+    )
+    faktisk_andel: Series[float] = pa.Field(
+        ge=0, le=100, description="Faktisk andel af befolkningen 16-66 år", metadata={"enhed": "pct"}
+    )
+    forskel_pct_point: Series[float] = pa.Field(
+        description="faktisk_andel - forventet_andel; benchmarkranglisten sorteres stigende efter den",
+        metadata={"enhed": "pct. point"},
+    )
+    placering_min: Series[pd.Int64Dtype] = pa.Field(
+        ge=1,
+        description="Bedste placering de afrundede andele tillader (1 + antal kommuner med mindre forskel)",
+        metadata={"enhed": "rang"},
+    )
+    placering_max: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Dårligste placering de afrundede andele tillader", metadata={"enhed": "rang"}
+    )
+    placering_publiceret: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1,
+        description="Ministeriets publicerede placering, hvor den findes",
+        metadata={"enhed": "rang"},
+    )
+    placering: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Den publicerede placering, ellers placering_min", metadata={"enhed": "rang"}
+    )
+    antal_kommuner: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Antal kommuner på ranglisten", metadata={"enhed": "antal"}
+    )
+    resultatmaal_opfyldt: Series[pd.BooleanDtype] = pa.Field(
+        nullable=True, description="Faktisk andel < forventet andel; kun på Ydelsesgrupper i alt"
+    )
+    forskel_antal_publiceret: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, description="Kildens egen forskel i antal", metadata={"enhed": "antal"}
+    )
+    forskel_pct_point_publiceret: Series[float] = pa.Field(
+        nullable=True, description="Kildens egen forskel i procentpoint", metadata={"enhed": "pct. point"}
+    )
     kilde: Series[str]
     datagrundlag: Series[str] = pa.Field(isin=DATAGRUNDLAG)
 

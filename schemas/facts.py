@@ -9,17 +9,35 @@ from pandera.typing.pandas import Series
 from schemas.codelists import DATAGRUNDLAG, OMRAADE_KODE_PATTERN, PERIODE_PATTERNS
 
 AGGREGERING = ("kilde", "kommunesum")
+MAANED = "Måned, fx 2026M07"
+KVARTAL = "Kvartal, fx 2026Q02"
+YDELSESGRUPPE_KODE = "Ydelsesgruppens kode; se mart.dim_ydelsesgruppe"
+YDELSESGRUPPE = "Ydelsesgruppen som kilden kalder den"
 
 
 class _Fact(pa.DataFrameModel):
     """What every fact row carries: its area, where it came from and how it was aggregated."""
 
-    omraade_kode: Series[str] = pa.Field(str_matches=OMRAADE_KODE_PATTERN)
-    kilde: Series[str]
-    datagrundlag: Series[str] = pa.Field(isin=DATAGRUNDLAG)
-    aggregering: Series[str] = pa.Field(isin=AGGREGERING)
-    kommunesum: Series[float] = pa.Field(nullable=True, ge=0)
-    forskel_kommunesum: Series[float] = pa.Field(nullable=True)
+    omraade_kode: Series[str] = pa.Field(
+        str_matches=OMRAADE_KODE_PATTERN,
+        description="Område: DST-kommunekode, region, landsdel, RAR, kommunegruppe eller 000 (hele landet); "
+        "se mart.dim_omraade",
+        metadata={"enhed": "kode"},
+    )
+    kilde: Series[str] = pa.Field(description="Kildetabellen, fx jobindsats:y25i01")
+    datagrundlag: Series[str] = pa.Field(
+        isin=DATAGRUNDLAG, description="live, extract, sample-real eller sample-synthetic (opdigtede tal)"
+    )
+    aggregering: Series[str] = pa.Field(
+        isin=AGGREGERING,
+        description="kilde: kildens eget tal for området; kommunesum: summen af områdets kommuner",
+    )
+    kommunesum: Series[float] = pa.Field(
+        nullable=True, ge=0, description="Summen af områdets kommuner ved siden af kildens eget tal"
+    )
+    forskel_kommunesum: Series[float] = pa.Field(
+        nullable=True, description="Kildens tal minus kommunesum (uoplyst område og diskretionerede celler)"
+    )
 
     class Config:
         strict = True
@@ -29,13 +47,19 @@ class _Fact(pa.DataFrameModel):
 class Fuldtidspersoner(_Fact):
     """Personer and fuldtidspersoner on each benefit, per month and area."""
 
-    periode: Series[str] = pa.Field(str_matches=PERIODE_PATTERNS["M"])
-    ydelsesgruppe_kode: Series[str]
-    ydelsesgruppe: Series[str]
-    personer: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    fuldtidspersoner: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    andel_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100)
-    andel_naevner: Series[str]
+    periode: Series[str] = pa.Field(str_matches=PERIODE_PATTERNS["M"], description=MAANED)
+    ydelsesgruppe_kode: Series[str] = pa.Field(description=YDELSESGRUPPE_KODE, metadata={"enhed": "kode"})
+    ydelsesgruppe: Series[str] = pa.Field(description=YDELSESGRUPPE)
+    personer: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="Antal personer på ydelsen i måneden", metadata={"enhed": "antal"}
+    )
+    fuldtidspersoner: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="Fuldtidspersoner på ydelsen i måneden", metadata={"enhed": "antal"}
+    )
+    andel_pct: Series[float] = pa.Field(
+        nullable=True, ge=0, le=100, description="Fuldtidspersoner i pct. af andel_naevner", metadata={"enhed": "pct"}
+    )
+    andel_naevner: Series[str] = pa.Field(description="Hvad andel_pct er en andel af")
 
     # No fuldtidspersoner <= personer check: real y60a02 months have more fuldtidspersoner than
     # personer (the two are not counted over the same days), so the data says it does not hold.
@@ -47,12 +71,20 @@ class Fuldtidspersoner(_Fact):
 class Ledighed(_Fact):
     """Bruttoledige (fuldtid), ledighedsprocent and langtidsledige per month and area."""
 
-    periode: Series[str] = pa.Field(str_matches=PERIODE_PATTERNS["M"])
-    ydelsesgruppe_kode: Series[str]
-    ydelsesgruppe: Series[str]
-    bruttoledige: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    ledighedsprocent: Series[float] = pa.Field(nullable=True, ge=0, le=100)
-    langtidsledige: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    periode: Series[str] = pa.Field(str_matches=PERIODE_PATTERNS["M"], description=MAANED)
+    ydelsesgruppe_kode: Series[str] = pa.Field(description=YDELSESGRUPPE_KODE, metadata={"enhed": "kode"})
+    ydelsesgruppe: Series[str] = pa.Field(description=YDELSESGRUPPE)
+    bruttoledige: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="Ledige fuldtidspersoner (bruttoledige)", metadata={"enhed": "antal"}
+    )
+    ledighedsprocent: Series[float] = pa.Field(
+        nullable=True, ge=0, le=100, description="Bruttoledige i pct. af arbejdsstyrken 16-66 år",
+        metadata={"enhed": "pct"},
+    )
+    langtidsledige: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="Langtidsledige fuldtidspersoner (ledige mindst 80 % af de sidste 52 uger)",
+        metadata={"enhed": "antal"},
+    )
 
     class Config:
         unique = ["periode", "omraade_kode", "ydelsesgruppe_kode", "kilde"]
@@ -61,14 +93,27 @@ class Ledighed(_Fact):
 class Varigheder(_Fact):
     """Forløb by duration interval, and the mean duration of forløb that ended in the period."""
 
-    periode: Series[str] = pa.Field(str_matches=PERIODE_PATTERNS["Q"])
-    ydelsesgruppe: Series[str]
-    maal: Series[str] = pa.Field(isin=["forloeb", "afsluttede"])
-    varighedsinterval: Series[str]
-    uger_fra: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    uger_til: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    antal_forloeb: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    gnsn_varighed_uger: Series[float] = pa.Field(nullable=True, ge=0)
+    periode: Series[str] = pa.Field(str_matches=PERIODE_PATTERNS["Q"], description=KVARTAL)
+    ydelsesgruppe: Series[str] = pa.Field(description=YDELSESGRUPPE)
+    maal: Series[str] = pa.Field(
+        isin=["forloeb", "afsluttede"],
+        description="forloeb: forløb i kvartalet; afsluttede: forløb der sluttede i kvartalet",
+        metadata={"enhed": "kode"},
+    )
+    varighedsinterval: Series[str] = pa.Field(description="Varighedsintervallet; se mart.dim_varighedsinterval")
+    uger_fra: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="Intervallets nedre grænse", metadata={"enhed": "uger"}
+    )
+    uger_til: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="Intervallets øvre grænse (tom: ingen)", metadata={"enhed": "uger"}
+    )
+    antal_forloeb: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="Antal forløb i intervallet", metadata={"enhed": "antal"}
+    )
+    gnsn_varighed_uger: Series[float] = pa.Field(
+        nullable=True, ge=0, description="Gennemsnitlig varighed af afsluttede forløb (kun på I alt-rækken)",
+        metadata={"enhed": "uger"},
+    )
 
     class Config:
         unique = ["periode", "omraade_kode", "ydelsesgruppe", "maal", "varighedsinterval", "kilde"]
@@ -77,12 +122,19 @@ class Varigheder(_Fact):
 class Vandringer(_Fact):
     """Where people were 1 and 3 months after a forløb ended, as counts and shares of the row."""
 
-    periode: Series[str] = pa.Field(str_matches=PERIODE_PATTERNS["Q"])
-    fra: Series[str]
-    til: Series[str]
-    maaneder_efter: Series[int] = pa.Field(isin=[1, 3, 6, 12])
-    antal: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    andel_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100)
+    periode: Series[str] = pa.Field(str_matches=PERIODE_PATTERNS["Q"], description=KVARTAL)
+    fra: Series[str] = pa.Field(description="Ydelsen forløbet sluttede på")
+    til: Series[str] = pa.Field(description="Status maaneder_efter forløbets afslutning (I alt: rækkens total)")
+    maaneder_efter: Series[int] = pa.Field(
+        isin=[1, 3, 6, 12], description="Hvor mange måneder efter afslutningen status er gjort op",
+        metadata={"enhed": "måneder"},
+    )
+    antal: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="Antal afsluttede forløb med denne status", metadata={"enhed": "antal"}
+    )
+    andel_pct: Series[float] = pa.Field(
+        nullable=True, ge=0, le=100, description="antal i pct. af rækkens I alt", metadata={"enhed": "pct"}
+    )
 
     class Config:
         unique = ["periode", "omraade_kode", "fra", "til", "maaneder_efter", "kilde"]

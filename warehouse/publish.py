@@ -3,22 +3,39 @@
 BI tools open `serving.duckdb`, never the working warehouse. Writing a temporary file and
 renaming it over the old one means a reader holding the old file keeps a consistent snapshot,
 is never waited on, and never sees a half-written table; its next connection sees the new copy.
+
+The copy is where diskretionering happens (warehouse/diskretionering.py): with a `diskretionering`
+config, every table built from counts is copied with its small counts suppressed, so BI tools
+never see them while the working warehouse keeps the real numbers.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+
+from schemas.registry import Schema
+from warehouse.diskretionering import Config, copy_suppressed
 
 SERVED_SCHEMAS = ("mart",)
 
 
 def publish(
-    conn: duckdb.DuckDBPyConnection, serving: Path, schemas: tuple[str, ...] = SERVED_SCHEMAS
+    conn: duckdb.DuckDBPyConnection,
+    serving: Path,
+    schemas: tuple[str, ...] = SERVED_SCHEMAS,
+    diskretionering: Config | None = None,
+    model_for: Callable[[str], Schema | None] = lambda table: None,
+    suppressed: dict[str, int] | None = None,
 ) -> dict[str, int]:
-    """Copy every table of `schemas` from the connected warehouse to `serving`; return row counts."""
+    """Copy every table of `schemas` from the connected warehouse to `serving`; return row counts.
+
+    With `diskretionering`, a table it has a rule for (its model from `model_for`) is copied
+    suppressed; the number of suppressed cells per such table goes into `suppressed`.
+    """
     tmp = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -34,7 +51,16 @@ def publish(
         for schema in schemas:
             conn.execute(f"create schema if not exists serving_copy.{schema}")
         for schema, table in tables:
-            conn.execute(f"create table serving_copy.{schema}.{table} as select * from {schema}.{table}")
+            name = f"{schema}.{table}"
+            rule = diskretionering.rule_for(name, model_for(name)) if diskretionering else None
+            if rule is None:
+                conn.execute(f"create table serving_copy.{schema}.{table} as select * from {schema}.{table}")
+            else:
+                cells = copy_suppressed(
+                    conn, f"{schema}.{table}", f"serving_copy.{schema}.{table}", rule, diskretionering
+                )
+                if suppressed is not None:
+                    suppressed[f"{schema}.{table}"] = cells
             counts[f"{schema}.{table}"] = conn.execute(
                 f"select count(*) from serving_copy.{schema}.{table}"
             ).fetchone()[0]

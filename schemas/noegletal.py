@@ -1,0 +1,57 @@
+"""The key-figure sheet: one row per kommune, period and figure, beside hele landet and earlier values."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing.pandas import DataFrame, Series
+
+from schemas.codelists import DATAGRUNDLAG
+
+ENHED = {"enhed": "antal eller pct (kolonnen enhed)"}
+KODE = {"enhed": "kode"}
+
+
+class Noegletal(pa.DataFrameModel):
+    """Nøgletal per kommune and month (quarter where the source is quarterly), per noegletal.toml."""
+
+    periode: Series[str] = pa.Field(
+        str_matches=r"^\d{4}(M(0[1-9]|1[0-2])|Q0[1-4])$", description="Måned (2026M07) eller kvartal (2026Q02)"
+    )
+    periodetype: Series[str] = pa.Field(isin=["M", "Q"], description="M: måned; Q: kvartal", metadata=KODE)
+    omraade_kode: Series[str] = pa.Field(str_matches=r"^\d{3}$", description="Kommunens DST-kode", metadata=KODE)
+    omraade_navn: Series[str] = pa.Field(description="Kommunens navn")
+    noegletal: Series[str] = pa.Field(description="Nøgletallets kode (pipelines/config/noegletal.toml)", metadata=KODE)
+    noegletal_navn: Series[str] = pa.Field(description="Nøgletallets navn")
+    enhed: Series[str] = pa.Field(isin=["antal", "pct"], description="antal eller pct: enheden for alle værdikolonner")
+    vaerdi: Series[float] = pa.Field(nullable=True, ge=0, description="Kommunens værdi i perioden", metadata=ENHED)
+    hele_landet: Series[float] = pa.Field(
+        nullable=True, ge=0, description="Samme nøgletal for hele landet", metadata=ENHED
+    )
+    vaerdi_3m: Series[float] = pa.Field(
+        nullable=True, ge=0, description="Kommunens værdi 3 måneder (1 kvartal) tidligere", metadata=ENHED
+    )
+    vaerdi_6m: Series[float] = pa.Field(
+        nullable=True, ge=0, description="Kommunens værdi 6 måneder (2 kvartaler) tidligere", metadata=ENHED
+    )
+    vaerdi_12m: Series[float] = pa.Field(
+        nullable=True, ge=0, description="Kommunens værdi 12 måneder (4 kvartaler) tidligere", metadata=ENHED
+    )
+    kilde: Series[str] = pa.Field(description="Kildetabellen, fx jobindsats:y25i01")
+    datagrundlag: Series[str] = pa.Field(
+        isin=DATAGRUNDLAG, description="live, extract, sample-real eller sample-synthetic (opdigtede tal)"
+    )
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["periode", "omraade_kode", "noegletal"]
+
+    @pa.dataframe_check
+    def shares_are_percentages(cls, df: DataFrame) -> Series[bool]:
+        pct = df["enhed"] == "pct"
+        values = df[["vaerdi", "hele_landet", "vaerdi_3m", "vaerdi_6m", "vaerdi_12m"]]
+        return ~pct | (values.isna() | (values <= 100)).all(axis=1)
+
+    @pa.dataframe_check
+    def periodetype_matches_periode(cls, df: DataFrame) -> Series[bool]:
+        return df["periode"].str[4] == df["periodetype"]

@@ -1,0 +1,176 @@
+"""Diskretionering: suppress small counts in the serving copy, never in the working warehouse.
+
+The rule is configuration (pipelines/config/diskretionering.toml, described there): a count n
+with 0 < n < taerskel is suppressed, and both counts of a complementary pair (N, n) are when
+0 < N - n < taerskel. 0 is not suppressed unless `nul_undertrykkes`. Every decision is taken on
+the unsuppressed numbers, then the suppressed cells become NULL and each row carries
+`diskretioneret` and `diskretionerede_kolonner`. The count columns come from the pandera model
+(Field metadata {"enhed": "antal"}), so any new mart table built from counts is covered.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from schemas.registry import Schema, to_schema
+
+CONFIG = Path(__file__).resolve().parents[1] / "pipelines" / "config" / "diskretionering.toml"
+FLAG = "diskretioneret"
+FLAG_COLUMNS = "diskretionerede_kolonner"
+
+
+@dataclass(frozen=True)
+class Total:
+    """`kolonne` on each part row is complementary to the same column on its total row."""
+
+    kolonne: str
+    dimension: str
+    vaerdi: str
+    noegle: tuple[str, ...]
+    dele: tuple[str, ...] | None = None  # only these values of `dimension` are parts (default: all others)
+
+
+@dataclass(frozen=True)
+class TableRule:
+    antal: tuple[str, ...]
+    hvor: str | None = None
+    afledte: dict[str, str] = field(default_factory=dict)
+    kolonnepar: tuple[tuple[str, str], ...] = ()
+    total: tuple[Total, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    taerskel: int = 3
+    nul_undertrykkes: bool = False
+    undtaget: tuple[str, ...] = ()
+    tabeller: dict = field(default_factory=dict)
+
+    def exempt(self, table: str) -> bool:
+        return any(fnmatch.fnmatchcase(table, pattern) for pattern in self.undtaget)
+
+    def rule_for(self, table: str, model: Schema | None) -> TableRule | None:
+        """How `table` is suppressed, or None when it is exempt or has no count columns."""
+        if self.exempt(table):
+            return None
+        section = self.tabeller.get(table, {})
+        schema = to_schema(model) if model is not None else None
+        if "antal" in section:
+            antal = tuple(section["antal"])
+        elif schema is not None:
+            antal = tuple(n for n, c in schema.columns.items() if (c.metadata or {}).get("enhed") == "antal")
+        else:
+            antal = ()
+        if not antal:
+            return None
+        unique = tuple(schema.unique or ()) if schema is not None else ()
+        totals = []
+        for spec in section.get("total", []):
+            kolonner = spec["kolonne"] if isinstance(spec["kolonne"], list) else [spec["kolonne"]]
+            noegle = tuple(spec.get("noegle") or [c for c in unique if c != spec["dimension"]])
+            if not noegle:
+                raise ValueError(f"diskretionering: {table}: a total over {spec['dimension']} needs `noegle`")
+            dele = tuple(spec["dele"]) if "dele" in spec else None
+            totals += [Total(k, spec["dimension"], spec["vaerdi"], noegle, dele) for k in kolonner]
+        return TableRule(
+            antal=antal,
+            hvor=section.get("hvor"),
+            afledte=dict(section.get("afledte", {})),
+            kolonnepar=tuple(tuple(p) for p in section.get("kolonnepar", [])),
+            total=tuple(totals),
+        )
+
+
+def load_config(path: Path = CONFIG) -> Config:
+    with path.open("rb") as f:
+        raw = tomllib.load(f)
+    taerskel = int(raw.get("taerskel", 3))
+    if taerskel < 1:
+        raise ValueError(f"diskretionering: taerskel must be at least 1, not {taerskel}")
+    return Config(
+        taerskel=taerskel,
+        nul_undertrykkes=bool(raw.get("nul_undertrykkes", False)),
+        undtaget=tuple(raw.get("undtaget", [])),
+        tabeller=dict(raw.get("tabel", {})),
+    )
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _small(expr: str, config: Config) -> str:
+    low = 0 if config.nul_undertrykkes else 1
+    return f"({expr} between {low} and {config.taerskel - 1})"
+
+
+def _close(total: str, part: str, config: Config) -> str:
+    return f"(({total}) - ({part}) between 1 and {config.taerskel - 1})"
+
+
+def copy_suppressed(
+    conn: duckdb.DuckDBPyConnection, source: str, target: str, rule: TableRule, config: Config
+) -> int:
+    """Create `target` as `source` with the rule applied; return the number of suppressed cells.
+
+    `source` is read, never changed. Rows keep their order and every column its type; two
+    columns are added at the end: `diskretioneret` and `diskretionerede_kolonner`.
+    """
+    scope = f"coalesce(({rule.hvor}), false)" if rule.hvor else "true"
+    conn.execute(
+        f"create or replace temp table _disk_rows as "
+        f"select *, row_number() over () as _r, {scope} as _in from {source}"
+    )
+    hvor = "_in"
+    hits: list[str] = []
+    for column in rule.antal:
+        hits.append(f"select _r, '{column}' as kolonne from _disk_rows where {hvor} and {_small(_q(column), config)}")
+    for a, b in rule.kolonnepar:
+        close = f"{hvor} and (({_close(_q(a), _q(b), config)}) or ({_close(_q(b), _q(a), config)}))"
+        hits += [f"select _r, '{c}' as kolonne from _disk_rows where {close}" for c in (a, b)]
+    for t in rule.total:
+        col, dim = _q(t.kolonne), _q(t.dimension)
+        same = " and ".join(f"p.{_q(k)} is not distinct from s.{_q(k)}" for k in t.noegle)
+        parts = (
+            f"p.{dim} in ({', '.join(_literal(v) for v in t.dele)})" if t.dele else f"p.{dim} <> {_literal(t.vaerdi)}"
+        )
+        pairs = (
+            f"from _disk_rows as p join _disk_rows as s on {same} and s.{dim} = {_literal(t.vaerdi)} "
+            f"where {parts} and p._in and s._in and {_close('s.' + col, 'p.' + col, config)}"
+        )
+        hits += [f"select p._r, '{t.kolonne}' as kolonne {pairs}", f"select s._r, '{t.kolonne}' as kolonne {pairs}"]
+    union = " union ".join(hits) if hits else "select null::bigint as _r, null::varchar as kolonne where false"
+    conn.execute(f"create or replace temp table _disk_hits as {union}")
+    for derived, basis in rule.afledte.items():
+        conn.execute(
+            f"insert into _disk_hits select _r, '{derived}' from _disk_hits where kolonne = '{basis}' "
+            f"except select _r, kolonne from _disk_hits"
+        )
+    suppressed = [*rule.antal, *(c for pair in rule.kolonnepar for c in pair), *rule.afledte]
+    replace = ", ".join(
+        f"case when list_contains(h.kolonner, '{c}') then null else b.{_q(c)} end as {_q(c)}"
+        for c in dict.fromkeys(suppressed)
+    )
+    conn.execute(
+        f"""create table {target} as
+        select b.* exclude (_r, _in) replace ({replace}),
+            h._r is not null as {FLAG},
+            array_to_string(h.kolonner, ',') as {FLAG_COLUMNS}
+        from _disk_rows as b
+        left join (select _r, list(distinct kolonne order by kolonne) as kolonner from _disk_hits group by _r) as h
+            using (_r)
+        order by b._r"""
+    )
+    cells = conn.execute("select count(*) from _disk_hits").fetchone()[0]
+    conn.execute("drop table _disk_rows")
+    conn.execute("drop table _disk_hits")
+    return cells
+
+
+def _literal(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
