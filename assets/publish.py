@@ -3,11 +3,11 @@
 import dagster as dg
 import pandas as pd
 
+from assets import tilsyn  # the module, not its assets: load_assets_from_modules scans this one
 from assets.core import dim_omraade, dim_periode, dim_varighedsinterval, dim_ydelsesgruppe, omraade_medlemskab
 from assets.facts import fuldtidspersoner, ledighed, vandringer, varigheder
 from assets.indicators import benchmark
 from assets.metadata import markdown_table
-from assets import tilsyn  # the module, not its assets: load_assets_from_modules scans this one
 from assets.sammenligning import benchmark_placering, benchmark_sammenligning, udvikling
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from schemas.registry import model_for

@@ -6,7 +6,6 @@ which the landing asset lands like a snapshot. The engine and its rules: warehou
 pipelines/config/tilsyn_regler.toml.
 """
 
-
 import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
@@ -89,7 +88,7 @@ def tilsyn_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     group_name="staging",
     kinds={"duckdb", "pandas"},
     pool=WRITER_POOL,
-    description="Fokusmål counts per kommune, month and measurement, kommune as DST code; extracts laid over the sample.",
+    description="Fokusmål counts per kommune, month and measurement (DST codes); extracts laid over the sample.",
 )
 def tilsyn_staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     landing = warehouse.landing()

@@ -67,6 +67,9 @@ def make_definitions(warehouse: Path, source: str = "sample", sample_dir: Path =
         schedules=[nightly, monthly_refresh],
         sensors=[extract_inbox, statbank_release],
         resources=make_resources(warehouse, source, sample_dir),
+        # One process per run: writes are serialised by the warehouse pool anyway, and a step in its own
+        # process costs seconds of start-up each, which made a UI-launched full run take minutes.
+        executor=dg.in_process_executor,
     )
 
 

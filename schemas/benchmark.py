@@ -49,7 +49,8 @@ class Benchmark(pa.DataFrameModel):
         ge=1, description="Dårligste placering de afrundede andele tillader", metadata={"enhed": "rang"}
     )
     placering_publiceret: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=1,
+        nullable=True,
+        ge=1,
         description="Ministeriets publicerede placering, hvor den findes",
         metadata={"enhed": "rang"},
     )

@@ -78,11 +78,16 @@ class Ledighed(_Fact):
         nullable=True, ge=0, description="Ledige fuldtidspersoner (bruttoledige)", metadata={"enhed": "antal"}
     )
     ledighedsprocent: Series[float] = pa.Field(
-        nullable=True, ge=0, le=100, description="Bruttoledige i pct. af arbejdsstyrken 16-66 år",
+        nullable=True,
+        ge=0,
+        le=100,
+        description="Bruttoledige i pct. af arbejdsstyrken 16-66 år",
         metadata={"enhed": "pct"},
     )
     langtidsledige: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=0, description="Langtidsledige fuldtidspersoner (ledige mindst 80 % af de sidste 52 uger)",
+        nullable=True,
+        ge=0,
+        description="Langtidsledige fuldtidspersoner (ledige mindst 80 % af de sidste 52 uger)",
         metadata={"enhed": "antal"},
     )
 
@@ -111,7 +116,9 @@ class Varigheder(_Fact):
         nullable=True, ge=0, description="Antal forløb i intervallet", metadata={"enhed": "antal"}
     )
     gnsn_varighed_uger: Series[float] = pa.Field(
-        nullable=True, ge=0, description="Gennemsnitlig varighed af afsluttede forløb (kun på I alt-rækken)",
+        nullable=True,
+        ge=0,
+        description="Gennemsnitlig varighed af afsluttede forløb (kun på I alt-rækken)",
         metadata={"enhed": "uger"},
     )
 
@@ -126,7 +133,8 @@ class Vandringer(_Fact):
     fra: Series[str] = pa.Field(description="Ydelsen forløbet sluttede på")
     til: Series[str] = pa.Field(description="Status maaneder_efter forløbets afslutning (I alt: rækkens total)")
     maaneder_efter: Series[int] = pa.Field(
-        isin=[1, 3, 6, 12], description="Hvor mange måneder efter afslutningen status er gjort op",
+        isin=[1, 3, 6, 12],
+        description="Hvor mange måneder efter afslutningen status er gjort op",
         metadata={"enhed": "måneder"},
     )
     antal: Series[pd.Int64Dtype] = pa.Field(

@@ -161,7 +161,9 @@ def test_rule_set_switches_between_years():
     assert RULES.for_year(2023).id == RULES.for_year(2030).id == "gaeldende"
     with pytest.raises(ValueError):
         RULES.for_year(2019)
-    tilbud = {year: next(g for g in RULES.for_year(year).goals if g.fokusmaal == "tilbud") for year in (2020, 2021, 2023)}
+    tilbud = {
+        year: next(g for g in RULES.for_year(year).goals if g.fokusmaal == "tilbud") for year in (2020, 2021, 2023)
+    }
     assert (tilbud[2020].maaling, tilbud[2020].taeller_med) == ("tilbud_225t", True)
     assert (tilbud[2021].maaling, tilbud[2021].taeller_med) == ("tilbud_225t", False)
     assert (tilbud[2023].maaling, tilbud[2023].andel, tilbud[2023].sammenligning) == ("tilbud_100t", "uden", "lt")
@@ -252,9 +254,7 @@ def test_a_good_fokusmaal_extract_lands(tmp_path, validator):
     assert (outcome.source, outcome.table_id, outcome.periods) == ("tilsyn", "fokusmaal_taelling", ("2020M10",))
     (landed,) = landing.all("tilsyn", "fokusmaal_taelling")
     assert landed.meta["datagrundlag"] == "extract" and landed.meta["format"] == "tilsyn-csv"
-    frame = stage_tilsyn(
-        read_extract(landed.path).frame, landed.origin, validator.kommuner, datetime.now(timezone.utc)
-    )
+    frame = stage_tilsyn(read_extract(landed.path).frame, landed.origin, validator.kommuner, datetime.now(timezone.utc))
     assert list(frame["berettigede"]) == [1719, 1602] and set(frame["omraade_kode"]) == {"657"}
 
 
@@ -264,7 +264,10 @@ def test_a_good_fokusmaal_extract_lands(tmp_path, validator):
         ("2020M10;Hernning;samtaler_4;1719;1589", "line 2, column 'Område': unknown kommune 'Hernning'"),
         ("2020M10;Herning;samtaler_4;1719;1800", "line 2, column 'Opfyldt': 1800 opfyldt is more than the 1719"),
         ("2020M10;Herning;samtaler_4;mange;1589", "line 2, column 'Berettigede': not a whole number: 'mange'"),
-        ("2020M10;Region Midtjylland;samtaler_4;1719;1589", "line 2, column 'Område': unknown kommune 'Region Midtjylland'"),
+        (
+            "2020M10;Region Midtjylland;samtaler_4;1719;1589",
+            "line 2, column 'Område': unknown kommune 'Region Midtjylland'",
+        ),
         ("2020M10;Herning;samtaler_5;1719;1589", "line 2, column 'Fokusmål': unknown fokusmål 'samtaler_5'"),
     ],
 )
@@ -304,7 +307,9 @@ def test_the_sample_run_builds_the_tilsyn_marts(good_run):
     assert round(herning.loc["tilbud", "andel_opfyldt_pct"], 1) == 88.8
     assert status["omraade_kode"].nunique() == 98 and set(status["datagrundlag"]) == {"sample-synthetic"}
     known = status[status["aar"] <= 2022]
-    assert known["status"].notna().all() and (known["resultatmaal_periode"] == known["aar"].astype(str) + "QMAT04").all()
+    assert (
+        known["status"].notna().all() and (known["resultatmaal_periode"] == known["aar"].astype(str) + "QMAT04").all()
+    )
     later = status[status["aar"] >= 2023]
     assert later["status"].isna().all() and later["resultatmaal_opfyldt"].isna().all()
     serving = read_table(warehouse.with_name("serving.duckdb"), "mart.tilsyn_status")
@@ -317,10 +322,12 @@ def test_cli_ingest_of_a_fokusmaal_extract_restages_and_rebuilds_the_marts(good_
     run = cli_ingest(warehouse, path)
     assert run.code == 0, run.err
     staged = read_table(warehouse, "staging.tilsyn_fokusmaal_taelling")
-    hit = staged[(staged["periode"] == "2021M03") & (staged["omraade_kode"] == "657") & (staged["maaling"] == "samtaler_4")]
+    hit = staged[
+        (staged["periode"] == "2021M03") & (staged["omraade_kode"] == "657") & (staged["maaling"] == "samtaler_4")
+    ]
     assert list(hit["opfyldt"]) == [100] and list(hit["datagrundlag"]) == ["extract"]
     assert len(staged) == len(read_table(good_run[0], "staging.tilsyn_fokusmaal_taelling"))  # laid over, row by row
     fokus = read_table(warehouse, "mart.tilsyn_fokusmaal")
-    assert fokus[(fokus["periode"] == "2021M03") & (fokus["omraade_kode"] == "657") & (fokus["fokusmaal"] == "samtaler")][
-        "andel_opfyldt_pct"
-    ].tolist() == [10.0]
+    assert fokus[
+        (fokus["periode"] == "2021M03") & (fokus["omraade_kode"] == "657") & (fokus["fokusmaal"] == "samtaler")
+    ]["andel_opfyldt_pct"].tolist() == [10.0]

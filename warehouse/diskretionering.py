@@ -113,9 +113,7 @@ def _close(total: str, part: str, config: Config) -> str:
     return f"(({total}) - ({part}) between 1 and {config.taerskel - 1})"
 
 
-def copy_suppressed(
-    conn: duckdb.DuckDBPyConnection, source: str, target: str, rule: TableRule, config: Config
-) -> int:
+def copy_suppressed(conn: duckdb.DuckDBPyConnection, source: str, target: str, rule: TableRule, config: Config) -> int:
     """Create `target` as `source` with the rule applied; return the number of suppressed cells.
 
     `source` is read, never changed. Rows keep their order and every column its type; two
@@ -123,8 +121,7 @@ def copy_suppressed(
     """
     scope = f"coalesce(({rule.hvor}), false)" if rule.hvor else "true"
     conn.execute(
-        f"create or replace temp table _disk_rows as "
-        f"select *, row_number() over () as _r, {scope} as _in from {source}"
+        f"create or replace temp table _disk_rows as select *, row_number() over () as _r, {scope} as _in from {source}"
     )
     hvor = "_in"
     hits: list[str] = []

@@ -144,7 +144,7 @@ def krav(threshold_pct: float, sum_pct: float, months_in_year: int, observed: in
 
 
 def krav_status(value: float | None, sammenligning: str) -> str:
-    """"sikret" (any remaining shares will do), "uopnaaelig" (no share in 0..100 will), "mulig", or
+    """ "sikret" (any remaining shares will do), "uopnaaelig" (no share in 0..100 will), "mulig", or
     "aaret_afsluttet" when krav is undefined. For "gt": ≤ 0 secured, > 100 out of reach; "lt" mirrors it."""
     if value is None:
         return AFSLUTTET
@@ -350,6 +350,11 @@ def status_table(fokusmaal: pd.DataFrame, benchmark: pd.DataFrame, rules: Rules)
             }
         )
     out = pd.DataFrame(rows)
-    for column in ("resultatmaal_opfyldt", "fokusmaal_samtaler_opfyldt", "fokusmaal_tilbud_opfyldt", "fokusmaal_opfyldt"):
+    for column in (
+        "resultatmaal_opfyldt",
+        "fokusmaal_samtaler_opfyldt",
+        "fokusmaal_tilbud_opfyldt",
+        "fokusmaal_opfyldt",
+    ):
         out[column] = out[column].astype("boolean")
     return out

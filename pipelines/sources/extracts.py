@@ -27,10 +27,10 @@ import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipelines.errors import InputError, Problem
+from pipelines.sources import tilsyn_extract
 from pipelines.sources.jobindsats_parser import TableSpec, parse_body, table_specs, to_frame
 from pipelines.sources.statbank_parser import parse_dst_rows
 from pipelines.sources.statbank_tables import statbank_tables
-from pipelines.sources import tilsyn_extract
 
 BOM = b"\xef\xbb\xbf"
 ZIP_MAGIC = b"PK\x03\x04"

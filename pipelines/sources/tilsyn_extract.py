@@ -67,7 +67,9 @@ def parse_rows(header: list[str], rows: list[list[Any]], source: str, first_line
             elif name == "periode" and not MONTH.match(text):
                 problems.append(Problem(line, label, f"not a month like 2020M10: {text!r}", unit="line"))
             elif name == "maaling" and text not in MAALINGER:
-                problems.append(Problem(line, label, f"unknown fokusmål {text!r}; known: {', '.join(MAALINGER)}", "line"))
+                problems.append(
+                    Problem(line, label, f"unknown fokusmål {text!r}; known: {', '.join(MAALINGER)}", "line")
+                )
             record.setdefault(name, text)
         records.append(record)
     if problems:
@@ -109,7 +111,10 @@ def stage_tilsyn(
     if duplicated.any():
         raise InputError(
             origin.request,
-            [Problem(i + 1, None, "a second row for this month, kommune and fokusmål", unit) for i in frame.index[duplicated]],
+            [
+                Problem(i + 1, None, "a second row for this month, kommune and fokusmål", unit)
+                for i in frame.index[duplicated]
+            ],
         )
     try:
         return validate(TilsynTaelling, frame, origin.request)
@@ -122,4 +127,7 @@ def stage_tilsyn(
 def kommune_names(dim_omraade: pd.DataFrame) -> dict[str, str]:
     """Kommune names and codes → codes (a file may name a kommune either way)."""
     rows = dim_omraade[dim_omraade["niveau"] == "kommune"]
-    return {**dict(zip(rows["omraade_navn"], rows["omraade_kode"], strict=True)), **{c: c for c in rows["omraade_kode"]}}
+    return {
+        **dict(zip(rows["omraade_navn"], rows["omraade_kode"], strict=True)),
+        **{c: c for c in rows["omraade_kode"]},
+    }
