@@ -2,7 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-export DAGSTER_HOME := $(CURDIR)/.dagster
+# The Dagster instance `make dev` keeps its runs in. `make run` uses a throwaway one: recording every
+# partition's events in SQLite more than doubled its time (29 s -> 67 s on the sample).
+DAGSTER_HOME_DIR := $(CURDIR)/.dagster
 
 .PHONY: run test dev bench validate clean
 
@@ -25,7 +27,7 @@ test: $(VENV)/.installed-dev  ## the whole suite, offline
 	$(BIN)/python -m pytest
 
 dev: $(VENV)/.installed  ## the Dagster UI and daemon on http://127.0.0.1:3000
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	DAGSTER_HOME=$(DAGSTER_HOME_DIR) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 validate: $(VENV)/.installed  ## the code location loads
 	$(BIN)/dagster definitions validate -w workspace.yaml
