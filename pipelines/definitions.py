@@ -24,9 +24,11 @@ ASSETS = [
     *landing.statbank_landings.values(),
     *staging.jobindsats_stagings.values(),
     *staging.statbank_stagings.values(),
-    *dg.load_assets_from_modules([core, facts, indicators, sammenligning, noegletal, dictionary, publish]),
+    *dg.load_assets_from_modules([core, facts, indicators, sammenligning, noegletal, dictionary]),
     *tilsyn.tilsyn_assets,
 ]
+# The serving copy depends on every mart table there is, so a new one cannot be published half-built.
+ASSETS.append(publish.serving_duckdb_asset([asset for asset in ASSETS if asset.key.path[0] == "mart"]))
 CHECKS = [
     *core.core_checks,
     *staging.staging_checks,
