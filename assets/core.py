@@ -110,7 +110,7 @@ def build_medlemskab(dim: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_dim_periode(first_year: int, last_year: int) -> pd.DataFrame:
-    """Every M, Q, QMAT and Y period from `first_year` to `last_year`, with start and end dates."""
+    """Every M, Q, QMAT, Y and MYTD period from `first_year` to `last_year`, with start and end dates."""
     rows = []
     for year in range(first_year, last_year + 1):
         rows.append((f"{year}", "Y", date(year, 1, 1), 12))
@@ -128,6 +128,8 @@ def build_dim_periode(first_year: int, last_year: int) -> pd.DataFrame:
             )
         for month in range(1, 13):
             rows.append((f"{year}M{month:02d}", "M", date(year, month, 1), 1))
+            # MYTDmm: the year to date, January to month mm.
+            rows.append((f"{year}MYTD{month:02d}", "MYTD", date(year, 1, 1), month))
     frame = pd.DataFrame(rows, columns=["periode", "periodetype", "start_dato", "maaneder"])
     frame["start_dato"] = pd.to_datetime(frame["start_dato"])
     frame["slut_dato"] = frame.apply(
@@ -198,7 +200,7 @@ def dim_varighedsinterval(warehouse: WarehouseResource, reference: ReferenceData
     group_name="core",
     kinds={"duckdb", "pandas"},
     pool=WRITER_POOL,
-    description=f"M, Q, QMAT and Y periods from {FIRST_YEAR} to next year, with start and end dates.",
+    description=f"M, Q, QMAT, Y and MYTD periods from {FIRST_YEAR} to next year, with start and end dates.",
 )
 def dim_periode(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return _write(warehouse, "mart.dim_periode", build_dim_periode(FIRST_YEAR, date.today().year + 1), DimPeriode)

@@ -16,7 +16,7 @@ from pipelines.sources.statbank_parser import DstTable, parse_dst_text
 from pipelines.sources.statbank_tables import StatbankTable, statbank_tables
 
 # How long a table may go without a new release before the UI flags it, by how often it is released.
-FRESHNESS_DAYS = {"M": 45, "monthly": 45, "Q": 120, "quarterly": 120, "QMAT": 200, "Y": 400, "yearly": 400}
+FRESHNESS_DAYS = {"M": 45, "MYTD": 45, "monthly": 45, "Q": 120, "quarterly": 120, "QMAT": 200, "Y": 400, "yearly": 400}
 
 
 def freshness(cadence: str) -> dg.FreshnessPolicy:

@@ -84,14 +84,14 @@ class DimVarighedsinterval(pa.DataFrameModel):
 
 
 class DimPeriode(pa.DataFrameModel):
-    """Months, quarters, rolling years ending in a quarter (QMAT) and calendar years."""
+    """Months, quarters, rolling years ending in a quarter (QMAT), calendar years and years to date (MYTD)."""
 
     periode: Series[str] = pa.Field(unique=True, str_matches=PERIODE_PATTERN)
     periodetype: Series[str] = pa.Field(isin=PERIODETYPER)
     start_dato: Series[pd.Timestamp] = pa.Field(metadata={"sql_type": "DATE"})
     slut_dato: Series[pd.Timestamp] = pa.Field(metadata={"sql_type": "DATE"})
     aar: Series[int] = pa.Field(ge=2000, le=2100)
-    maaneder: Series[int] = pa.Field(isin=[1, 3, 12])
+    maaneder: Series[int] = pa.Field(ge=1, le=12)
 
     class Config:
         strict = True

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 import pytest
 
 from assets.core import build_dim_omraade, build_dim_periode
 from pipelines.resources.reference import ReferenceData
+from schemas.codelists import PERIODE_PATTERN, PERIODE_PATTERNS
 from schemas.dimensions import DimOmraade, DimPeriode
 
 
@@ -119,6 +122,9 @@ def _periode(dim: pd.DataFrame, periode: str) -> pd.Series:
         ("2024M02", "M", "2024-02-01", "2024-02-29", 1),
         ("2023M02", "M", "2023-02-01", "2023-02-28", 1),
         ("2024", "Y", "2024-01-01", "2024-12-31", 12),
+        ("2024MYTD06", "MYTD", "2024-01-01", "2024-06-30", 6),
+        ("2024MYTD01", "MYTD", "2024-01-01", "2024-01-31", 1),
+        ("2024MYTD12", "MYTD", "2024-01-01", "2024-12-31", 12),
     ],
 )
 def test_period_dates(dim_periode, periode, periodetype, start, slut, maaneder):
@@ -130,8 +136,19 @@ def test_period_dates(dim_periode, periode, periodetype, start, slut, maaneder):
     assert row["aar"] == int(periode[:4])
 
 
+EXAMPLES = {"M": "2024M06", "Q": "2024Q02", "QMAT": "2024QMAT02", "Y": "2024", "MYTD": "2024MYTD06"}
+
+
+@pytest.mark.parametrize("periodetype", sorted(EXAMPLES))
+def test_each_period_pattern_takes_its_own_ids_only(periodetype):
+    pattern = PERIODE_PATTERNS[periodetype]
+    assert {t for t, example in EXAMPLES.items() if re.match(pattern, example)} == {periodetype}
+    assert re.match(PERIODE_PATTERN, EXAMPLES[periodetype])
+    assert not re.match(PERIODE_PATTERN, EXAMPLES[periodetype] + "1")
+
+
 def test_dim_periode_model_passes(dim_periode):
     validated = DimPeriode.validate(dim_periode, lazy=True)
-    # Per year: 1 Y, 4 Q, 4 QMAT, 12 M.
-    assert len(validated) == 7 * 21
+    # Per year: 1 Y, 4 Q, 4 QMAT, 12 M, 12 MYTD.
+    assert len(validated) == 7 * 33
     assert validated["periode"].is_unique

@@ -248,6 +248,14 @@ def test_build_query_for_the_bundled_y30r21_spec_and_snapshot_metadata():
     }
 
 
+def test_build_query_asks_for_year_to_date_periods_by_their_own_type():
+    meta = TableMetadata("y25i01", {"M": ["2026M06"], "MYTD": ["2026MYTD06"]}, {"_nykom": ["_nykom"]})
+
+    query = build_query("y25i01", "MYTD", {"_nykom": "*"}, meta, ["2026MYTD06"])
+
+    assert query == {"period.MYTD": "2026MYTD06", "mgroup.*": "*", "hierarchy._nykom": "*"}
+
+
 # --- which periods to ask for -------------------------------------------------------------------
 
 OFFERED = [f"2026M{m:02d}" for m in range(1, 10)]  # 2026M01..2026M09

@@ -11,6 +11,7 @@ import pytest
 
 from pipelines import settings
 from pipelines.errors import MAX_LISTED, InputError, Problem
+from pipelines.sources import jobindsats_parser
 from pipelines.sources.jobindsats_parser import parse_body, parse_number, table_specs, to_frame
 
 SAMPLE_PATH = settings.SAMPLE_DIR / "jobindsats" / "y30r21.json"
@@ -205,6 +206,22 @@ def test_table_specs_know_y30r21(spec):
     ]
     assert [c.label for c in spec.columns] == SAMPLE["columns"]
     assert [c.name for c in spec.columns if c.nullable] == ["placering_publiceret"]
+
+
+def test_table_specs_refuse_an_unknown_periodtype(tmp_path, monkeypatch):
+    toml = tmp_path / "jobindsats_tables.toml"
+    toml.write_text(
+        '[t1]\ntitle = "t"\nperiodtype = "W"\nkey = ["periode"]\n'
+        '[t1.columns]\n"Periode" = { name = "periode", type = "text" }\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(jobindsats_parser, "TABLES_TOML", toml)
+    table_specs.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"jobindsats_tables.toml \[t1\]: unknown periodtype 'W'"):
+            table_specs()
+    finally:
+        table_specs.cache_clear()
 
 
 def test_to_frame_types_the_real_sample(spec):

@@ -37,7 +37,7 @@ from pipelines.sources.jobindsats_metadata import (
 from pipelines.sources.jobindsats_parser import table_specs
 
 # A row's first cell in a v3 body: the period (v3 puts Periode first).
-FIRST_CELL_PERIOD = re.compile(rb'\[\s*"(\d{4}(?:M\d{2}|QMAT\d{2}|Q\d{2})?)"')
+FIRST_CELL_PERIOD = re.compile(rb'\[\s*"(\d{4}(?:M\d{2}|MYTD\d{2}|QMAT\d{2}|Q\d{2})?)"')
 T = TypeVar("T")
 USER_AGENT = "jobindblik/0.1 (+https://github.com/jobindblik)"
 

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from pipelines.errors import InputError, Problem
+from schemas.codelists import PERIODETYPER
 
 TABLES_TOML = Path(__file__).resolve().parents[1] / "config" / "jobindsats_tables.toml"
 # Cells jobindsats and its CSV exports use for "no number here" (discretionised or unavailable).
@@ -77,6 +78,8 @@ def table_specs() -> dict[str, TableSpec]:
         unknown = {c.type for c in columns} - set(COLUMN_TYPES)
         if unknown:
             raise ValueError(f"{TABLES_TOML.name} [{table_id}]: unknown column types {sorted(unknown)}")
+        if entry["periodtype"] not in PERIODETYPER:
+            raise ValueError(f"{TABLES_TOML.name} [{table_id}]: unknown periodtype {entry['periodtype']!r}")
         specs[table_id] = TableSpec(
             table_id,
             entry["title"],
