@@ -9,6 +9,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 from pandera.typing.pandas import Series
 
+from schemas.sammenligning import Udvikling
 from tests.conftest import read_table
 from warehouse.diskretionering import Config, copy_suppressed, load_config
 
@@ -163,3 +164,24 @@ def test_benchmark_and_dimensions_are_never_suppressed(served):
         ("mart.dim_omraade", "omraade_kode"),
     ]:
         assert_frame_equal(read_table(serving, table, order), read_table(warehouse, table, order))
+
+
+def test_the_shipped_rule_leaves_the_benchmarks_developments_alone():
+    """A forskel_antal of 2 in mart.udvikling is a difference of the benchmark, not a count of 2 people."""
+    conn = duckdb.connect()
+    conn.execute("create schema mart")
+    conn.execute(
+        """create table mart.udvikling as select * from (values
+            ('mart.benchmark', 'forskel_antal', 'antal', 2.0, 5.0, -3.0, null),
+            ('mart.ledighed', 'bruttoledige', 'antal', 2.0, 5.0, -3.0, -60.0),
+            ('mart.ledighed', 'ledighedsprocent', 'pct', 2.0, 5.0, -3.0, null)
+        ) as t(tabel, maal, enhed, vaerdi, tidligere_vaerdi, forskel, forskel_pct)"""
+    )
+    cfg = load_config()
+    copy_suppressed(conn, "mart.udvikling", "copy", cfg.rule_for("mart.udvikling", Udvikling), cfg)
+
+    out = conn.execute("select * from copy").df().set_index("maal")
+    assert out.loc["forskel_antal", "vaerdi"] == 2 and not out.loc["forskel_antal", "diskretioneret"]
+    assert out.loc["bruttoledige", ["vaerdi", "forskel", "forskel_pct"]].isna().all()
+    assert out.loc["bruttoledige", "diskretioneret"]
+    assert out.loc["ledighedsprocent", "vaerdi"] == 2 and not out.loc["ledighedsprocent", "diskretioneret"]
