@@ -166,22 +166,35 @@ def test_benchmark_and_dimensions_are_never_suppressed(served):
         assert_frame_equal(read_table(serving, table, order), read_table(warehouse, table, order))
 
 
-def test_the_shipped_rule_leaves_the_benchmarks_developments_alone():
-    """A forskel_antal of 2 in mart.udvikling is a difference of the benchmark, not a count of 2 people."""
+def test_the_shipped_rule_for_developments():
+    """mart.udvikling is suppressed as its facts are: small counts, a group near its total, and the
+    differences that would give either away; the benchmark's developments are never suppressed."""
     conn = duckdb.connect()
     conn.execute("create schema mart")
     conn.execute(
-        """create table mart.udvikling as select * from (values
-            ('mart.benchmark', 'forskel_antal', 'antal', 2.0, 5.0, -3.0, null),
-            ('mart.ledighed', 'bruttoledige', 'antal', 2.0, 5.0, -3.0, -60.0),
-            ('mart.ledighed', 'ledighedsprocent', 'pct', 2.0, 5.0, -3.0, null)
-        ) as t(tabel, maal, enhed, vaerdi, tidligere_vaerdi, forskel, forskel_pct)"""
+        """create table mart.udvikling as select 'kilde' as kilde, '3m' as horisont, '2026M06' as periode, *
+        from (values
+            ('mart.benchmark', '657', 'i_alt', 'forskel_antal', 'antal', 2.0, 5.0, -3.0, null),
+            ('mart.ledighed', '657', 'led_i_alt', 'bruttoledige', 'antal', 2.0, 5.0, -3.0, -60.0),
+            ('mart.ledighed', '657', 'led_i_alt', 'ledighedsprocent', 'pct', 2.0, 5.0, -3.0, null),
+            ('mart.ledighed', '101', 'led_i_alt', 'bruttoledige', 'antal', 10.0, 2.0, 8.0, 400.0),
+            ('mart.ledighed', '147', 'led_i_alt', 'bruttoledige', 'antal', 41.0, 30.0, 11.0, 36.7),
+            ('mart.ledighed', '147', 'led_a_dagpenge', 'bruttoledige', 'antal', 40.0, 20.0, 20.0, 100.0)
+        ) as t(tabel, omraade_kode, ydelsesgruppe_kode, maal, enhed, vaerdi, tidligere_vaerdi, forskel, forskel_pct)"""
     )
     cfg = load_config()
     copy_suppressed(conn, "mart.udvikling", "copy", cfg.rule_for("mart.udvikling", Udvikling), cfg)
 
-    out = conn.execute("select * from copy").df().set_index("maal")
-    assert out.loc["forskel_antal", "vaerdi"] == 2 and not out.loc["forskel_antal", "diskretioneret"]
-    assert out.loc["bruttoledige", ["vaerdi", "forskel", "forskel_pct"]].isna().all()
-    assert out.loc["bruttoledige", "diskretioneret"]
-    assert out.loc["ledighedsprocent", "vaerdi"] == 2 and not out.loc["ledighedsprocent", "diskretioneret"]
+    out = conn.execute("select * from copy").df().set_index(["omraade_kode", "ydelsesgruppe_kode", "maal"])
+    bench = out.loc[("657", "i_alt", "forskel_antal")]
+    assert bench["vaerdi"] == 2 and not bench["diskretioneret"]
+    small = out.loc[("657", "led_i_alt", "bruttoledige")]
+    assert pd.isna(small["vaerdi"]) and pd.isna(small["forskel"]) and small["tidligere_vaerdi"] == 5
+    assert out.loc[("657", "led_i_alt", "ledighedsprocent"), "vaerdi"] == 2  # a share, not a count
+    earlier_small = out.loc[("101", "led_i_alt", "bruttoledige")]
+    assert earlier_small["vaerdi"] == 10 and earlier_small[["tidligere_vaerdi", "forskel", "forskel_pct"]].isna().all()
+    # led_a_dagpenge is 1 below led_i_alt: both values go, their earlier values (10 apart) stay
+    for gruppe in ("led_i_alt", "led_a_dagpenge"):
+        row = out.loc[("147", gruppe, "bruttoledige")]
+        assert pd.isna(row["vaerdi"]) and pd.isna(row["forskel"]) and row["tidligere_vaerdi"] in (30, 20)
+        assert row["diskretionerede_kolonner"] == "forskel,forskel_pct,vaerdi"

@@ -39,7 +39,7 @@ class Total:
 class TableRule:
     antal: tuple[str, ...]
     hvor: str | None = None
-    afledte: dict[str, str] = field(default_factory=dict)
+    afledte: dict[str, tuple[str, ...]] = field(default_factory=dict)  # derived column -> the counts it reveals
     kolonnepar: tuple[tuple[str, str], ...] = ()
     total: tuple[Total, ...] = ()
 
@@ -80,7 +80,7 @@ class Config:
         return TableRule(
             antal=antal,
             hvor=section.get("hvor"),
-            afledte=dict(section.get("afledte", {})),
+            afledte={d: tuple(b) if isinstance(b, list) else (b,) for d, b in section.get("afledte", {}).items()},
             kolonnepar=tuple(tuple(p) for p in section.get("kolonnepar", [])),
             total=tuple(totals),
         )
@@ -143,9 +143,10 @@ def copy_suppressed(conn: duckdb.DuckDBPyConnection, source: str, target: str, r
         hits += [f"select p._r, '{t.kolonne}' as kolonne {pairs}", f"select s._r, '{t.kolonne}' as kolonne {pairs}"]
     union = " union ".join(hits) if hits else "select null::bigint as _r, null::varchar as kolonne where false"
     conn.execute(f"create or replace temp table _disk_hits as {union}")
-    for derived, basis in rule.afledte.items():
+    for derived, bases in rule.afledte.items():
         conn.execute(
-            f"insert into _disk_hits select _r, '{derived}' from _disk_hits where kolonne = '{basis}' "
+            f"insert into _disk_hits select _r, '{derived}' from _disk_hits "
+            f"where kolonne in ({', '.join(_literal(b) for b in bases)}) "
             f"except select _r, kolonne from _disk_hits"
         )
     suppressed = [*rule.antal, *(c for pair in rule.kolonnepar for c in pair), *rule.afledte]
