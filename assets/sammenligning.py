@@ -4,8 +4,9 @@
   RAR and kommunegruppe (built from their kommuner), its configured peers and its comparable
   kommuner (pipelines/config/sammenligning.toml), long format for BI pivots.
 - mart.benchmark_placering: the rank band within hele landet, region, RAR and kommunegruppe.
-- mart.udvikling: each figure of ledighed, fuldtidspersoner and the benchmark against 3, 6 and
-  12 months earlier (the previous QMAT and the same QMAT a year earlier for the benchmark).
+- mart.udvikling: each figure of ledighed, fuldtidspersoner, varigheder, vandringer and the
+  benchmark against 3, 6 and 12 months earlier (the previous QMAT and the same QMAT a year earlier
+  for the benchmark).
 """
 
 import dagster as dg
@@ -13,8 +14,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from assets.checks import pandera_check
-from assets.core import dim_omraade, omraade_medlemskab
-from assets.facts import fuldtidspersoner, ledighed
+from assets.core import dim_omraade, dim_ydelsesgruppe, omraade_medlemskab
+from assets.facts import fuldtidspersoner, ledighed, vandringer, varigheder
 from assets.indicators import benchmark
 from assets.metadata import table_metadata
 from pipelines import sammenligning as config
@@ -116,12 +117,13 @@ def benchmark_placering(warehouse: WarehouseResource) -> dg.MaterializeResult:
 
 @dg.asset(
     key=["mart", "udvikling"],
-    deps=[ledighed, fuldtidspersoner, benchmark],
+    deps=[ledighed, fuldtidspersoner, varigheder, vandringer, benchmark, dim_ydelsesgruppe],
     group_name="indicators",
     kinds={"duckdb", "sql"},
     pool=WRITER_POOL,
     description=(
-        "Each figure of ledighed and fuldtidspersoner against 3, 6 and 12 months earlier, and of the benchmark "
+        "Each figure of ledighed, fuldtidspersoner, varigheder and vandringer against 3, 6 and 12 months earlier "
+        "(one, two and four quarters for the quarterly tables), and of the benchmark "
         "against the previous QMAT and the same QMAT a year earlier: forskel in antal or pp, forskel_pct for "
         "counts; null, never 0, where the earlier period is absent."
     ),

@@ -19,7 +19,9 @@ BENCHMARK_MAAL = (
 ENHEDER = ("antal", "pct", "pct_point")
 SAMMENLIGNING_TYPER = ("land", "region", "rar", "kommunegruppe", "peer", "sammenlignelig")
 RANGLISTER = ("land", "region", "rar", "kommunegruppe")
-UDVIKLING_TABELLER = ("mart.ledighed", "mart.fuldtidspersoner", "mart.benchmark")
+UDVIKLING_TABELLER = ("mart.ledighed", "mart.fuldtidspersoner", "mart.varigheder", "mart.vandringer", "mart.benchmark")
+UDVIKLING_ENHEDER = (*ENHEDER, "uger")
+UDVIKLING_PERIODE = "|".join(PERIODE_PATTERNS[t] for t in ("M", "Q", "QMAT"))
 HORISONTER = ("3m", "6m", "12m", "forrige_qmat", "aar")
 KOMMUNE_KODE = r"^\d{3}$"
 # Rounding noise allowed where a stored forskel is compared with its recomputation.
@@ -102,25 +104,44 @@ class BenchmarkPlacering(pa.DataFrameModel):
 class Udvikling(pa.DataFrameModel):
     """A figure against the same figure 3, 6 or 12 months (or one or two QMAT periods) earlier."""
 
-    tabel: Series[str] = pa.Field(isin=UDVIKLING_TABELLER)
-    periode: Series[str] = pa.Field(str_matches=rf"{PERIODE_PATTERNS['M']}|{PERIODE_PATTERNS['QMAT']}")
+    tabel: Series[str] = pa.Field(isin=UDVIKLING_TABELLER, description="Faktatabellen tallet kommer fra")
+    periode: Series[str] = pa.Field(str_matches=UDVIKLING_PERIODE)
     omraade_kode: Series[str] = pa.Field(str_matches=OMRAADE_KODE_PATTERN)
     ydelsesgruppe_kode: Series[str]
-    maal: Series[str]
-    enhed: Series[str] = pa.Field(isin=ENHEDER)
-    horisont: Series[str] = pa.Field(isin=HORISONTER)
-    vaerdi: Series[float]
-    tidligere_periode: Series[str] = pa.Field(str_matches=rf"{PERIODE_PATTERNS['M']}|{PERIODE_PATTERNS['QMAT']}")
-    tidligere_vaerdi: Series[float] = pa.Field(nullable=True)
-    forskel: Series[float] = pa.Field(nullable=True)
-    forskel_pct: Series[float] = pa.Field(nullable=True)
+    opdeling: Series[str] = pa.Field(
+        nullable=True,
+        description="Opdelingen under ydelsesgruppen: varighedsintervallet (varigheder), status efter forløbet "
+        "(vandringer); tom for tabeller uden",
+    )
+    maal: Series[str] = pa.Field(
+        description="Målet: kildetabellens kolonne, med en anden opdeling foran (afsluttede:antal_forloeb, "
+        "1m_efter:antal)"
+    )
+    enhed: Series[str] = pa.Field(isin=UDVIKLING_ENHEDER, description="antal, pct, pct_point eller uger")
+    horisont: Series[str] = pa.Field(
+        isin=HORISONTER,
+        description="3m, 6m, 12m (måneder tilbage; 12m er udviklingen år til år); for benchmark forrige_qmat og aar",
+    )
+    vaerdi: Series[float] = pa.Field(description="Tallet i perioden")
+    tidligere_periode: Series[str] = pa.Field(
+        str_matches=UDVIKLING_PERIODE, description="Perioden horisont tilbage, også når kilden ikke har den"
+    )
+    tidligere_vaerdi: Series[float] = pa.Field(nullable=True, description="Tallet i tidligere_periode; tom uden")
+    forskel: Series[float] = pa.Field(
+        nullable=True,
+        description="vaerdi - tidligere_vaerdi i målets enhed (procentpoint for andele); tom, aldrig 0, uden "
+        "tidligere tal",
+    )
+    forskel_pct: Series[float] = pa.Field(
+        nullable=True, description="Ændringen i pct. af tidligere_vaerdi; kun for antal der er niveauer"
+    )
     kilde: Series[str]
     datagrundlag: Series[str] = pa.Field(isin=DATAGRUNDLAG)
 
     class Config:
         strict = True
         coerce = True
-        unique = ["tabel", "periode", "omraade_kode", "ydelsesgruppe_kode", "kilde", "maal", "horisont"]
+        unique = ["tabel", "periode", "omraade_kode", "ydelsesgruppe_kode", "opdeling", "kilde", "maal", "horisont"]
 
     @pa.dataframe_check
     def no_change_without_an_earlier_figure(cls, df: DataFrame) -> Series[bool]:

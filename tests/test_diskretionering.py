@@ -167,34 +167,50 @@ def test_benchmark_and_dimensions_are_never_suppressed(served):
 
 
 def test_the_shipped_rule_for_developments():
-    """mart.udvikling is suppressed as its facts are: small counts, a group near its total, and the
-    differences that would give either away; the benchmark's developments are never suppressed."""
+    """mart.udvikling is suppressed as its facts are: small counts, a part near its total, the shares
+    and differences that would give either away; the benchmark's developments are never suppressed."""
     conn = duckdb.connect()
     conn.execute("create schema mart")
     conn.execute(
         """create table mart.udvikling as select 'kilde' as kilde, '3m' as horisont, '2026M06' as periode, *
         from (values
-            ('mart.benchmark', '657', 'i_alt', 'forskel_antal', 'antal', 2.0, 5.0, -3.0, null),
-            ('mart.ledighed', '657', 'led_i_alt', 'bruttoledige', 'antal', 2.0, 5.0, -3.0, -60.0),
-            ('mart.ledighed', '657', 'led_i_alt', 'ledighedsprocent', 'pct', 2.0, 5.0, -3.0, null),
-            ('mart.ledighed', '101', 'led_i_alt', 'bruttoledige', 'antal', 10.0, 2.0, 8.0, 400.0),
-            ('mart.ledighed', '147', 'led_i_alt', 'bruttoledige', 'antal', 41.0, 30.0, 11.0, 36.7),
-            ('mart.ledighed', '147', 'led_a_dagpenge', 'bruttoledige', 'antal', 40.0, 20.0, 20.0, 100.0)
-        ) as t(tabel, omraade_kode, ydelsesgruppe_kode, maal, enhed, vaerdi, tidligere_vaerdi, forskel, forskel_pct)"""
+            ('mart.benchmark', '657', 'i_alt', null, 'forskel_antal', 'antal', 2.0, 5.0, -3.0, null),
+            ('mart.ledighed', '657', 'led_i_alt', null, 'bruttoledige', 'antal', 2.0, 5.0, -3.0, -60.0),
+            ('mart.ledighed', '657', 'led_i_alt', null, 'ledighedsprocent', 'pct', 0.1, 0.2, -0.1, null),
+            ('mart.ledighed', '101', 'led_i_alt', null, 'bruttoledige', 'antal', 10.0, 2.0, 8.0, 400.0),
+            ('mart.ledighed', '101', 'led_i_alt', null, 'ledighedsprocent', 'pct', 0.5, 0.1, 0.4, null),
+            ('mart.ledighed', '147', 'led_i_alt', null, 'bruttoledige', 'antal', 41.0, 30.0, 11.0, 36.7),
+            ('mart.ledighed', '147', 'led_a_dagpenge', null, 'bruttoledige', 'antal', 40.0, 20.0, 20.0, 100.0),
+            ('mart.vandringer', '657', 'ptv_a_dagpenge', 'I alt', '1m_efter:antal', 'antal', 41.0, 41.0, 0.0, 0.0),
+            ('mart.vandringer', '657', 'ptv_a_dagpenge', 'Uddannelse', '1m_efter:antal', 'antal', 40.0, 30.0, 10.0, 33.3),
+            ('mart.vandringer', '657', 'ptv_a_dagpenge', 'Uddannelse', '1m_efter:andel_pct', 'pct', 97.6, 73.2, 24.4, null)
+        ) as t(tabel, omraade_kode, ydelsesgruppe_kode, opdeling, maal, enhed, vaerdi, tidligere_vaerdi, forskel,
+               forskel_pct)"""
     )
     cfg = load_config()
     copy_suppressed(conn, "mart.udvikling", "copy", cfg.rule_for("mart.udvikling", Udvikling), cfg)
 
-    out = conn.execute("select * from copy").df().set_index(["omraade_kode", "ydelsesgruppe_kode", "maal"])
-    bench = out.loc[("657", "i_alt", "forskel_antal")]
+    out = conn.execute("select * from copy").df().set_index(["omraade_kode", "ydelsesgruppe_kode", "opdeling", "maal"])
+    bench = out.loc[("657", "i_alt", None, "forskel_antal")]
     assert bench["vaerdi"] == 2 and not bench["diskretioneret"]
-    small = out.loc[("657", "led_i_alt", "bruttoledige")]
+    small = out.loc[("657", "led_i_alt", None, "bruttoledige")]
     assert pd.isna(small["vaerdi"]) and pd.isna(small["forskel"]) and small["tidligere_vaerdi"] == 5
-    assert out.loc[("657", "led_i_alt", "ledighedsprocent"), "vaerdi"] == 2  # a share, not a count
-    earlier_small = out.loc[("101", "led_i_alt", "bruttoledige")]
-    assert earlier_small["vaerdi"] == 10 and earlier_small[["tidligere_vaerdi", "forskel", "forskel_pct"]].isna().all()
+    # the share goes with its count: its vaerdi and forskel, not its earlier value
+    share = out.loc[("657", "led_i_alt", None, "ledighedsprocent")]
+    assert pd.isna(share["vaerdi"]) and pd.isna(share["forskel"]) and share["tidligere_vaerdi"] == 0.2
+    for maal in ("bruttoledige", "ledighedsprocent"):  # an earlier value of 2: forskel would give it away
+        earlier_small = out.loc[("101", "led_i_alt", None, maal)]
+        assert earlier_small[["tidligere_vaerdi", "forskel"]].isna().all() and earlier_small["vaerdi"] > 0
     # led_a_dagpenge is 1 below led_i_alt: both values go, their earlier values (10 apart) stay
     for gruppe in ("led_i_alt", "led_a_dagpenge"):
-        row = out.loc[("147", gruppe, "bruttoledige")]
+        row = out.loc[("147", gruppe, None, "bruttoledige")]
         assert pd.isna(row["vaerdi"]) and pd.isna(row["forskel"]) and row["tidligere_vaerdi"] in (30, 20)
         assert row["diskretionerede_kolonner"] == "forskel,forskel_pct,vaerdi"
+    # a status 1 below its row's I alt goes with it, and so does its share
+    for opdeling, maal in [
+        ("I alt", "1m_efter:antal"),
+        ("Uddannelse", "1m_efter:antal"),
+        ("Uddannelse", "1m_efter:andel_pct"),
+    ]:
+        row = out.loc[("657", "ptv_a_dagpenge", opdeling, maal)]
+        assert pd.isna(row["vaerdi"]) and pd.isna(row["forskel"]) and row["tidligere_vaerdi"] > 0

@@ -292,7 +292,7 @@ def test_bands_within_every_area_match_a_recomputation(placering, y30r21):
 # --- developments ----------------------------------------------------------------------------------------
 
 
-def _dev(frame, tabel, kode, gruppe, maal, periode, horisont) -> pd.Series:
+def _dev(frame, tabel, kode, gruppe, maal, periode, horisont, opdeling=None) -> pd.Series:
     rows = frame[
         (frame["tabel"] == tabel)
         & (frame["omraade_kode"] == kode)
@@ -300,6 +300,7 @@ def _dev(frame, tabel, kode, gruppe, maal, periode, horisont) -> pd.Series:
         & (frame["maal"] == maal)
         & (frame["periode"] == periode)
         & (frame["horisont"] == horisont)
+        & ((frame["opdeling"] == opdeling) if opdeling else frame["opdeling"].isna())
     ]
     assert len(rows) == 1, (tabel, kode, maal, periode, horisont, len(rows))
     return rows.iloc[0]
@@ -372,8 +373,67 @@ def test_every_horizon_is_where_it_belongs(udvikling):
     assert horizons == {
         "mart.ledighed": {"3m", "6m", "12m"},
         "mart.fuldtidspersoner": {"3m", "6m", "12m"},
+        "mart.varigheder": {"3m", "6m", "12m"},
+        "mart.vandringer": {"3m", "6m", "12m"},
         "mart.benchmark": {"forrige_qmat", "aar"},
     }
+
+
+@pytest.fixture(scope="module")
+def kvartaler(good_run) -> dict[str, pd.DataFrame]:
+    return {t: read_table(good_run[0], f"mart.{t}") for t in ("varigheder", "vandringer")}
+
+
+def _fact(frame: pd.DataFrame, **where) -> pd.Series:
+    rows = frame[pd.concat([frame[k] == v for k, v in where.items()], axis=1).all(axis=1)]
+    assert len(rows) == 1, where
+    return rows.iloc[0]
+
+
+def test_varigheder_against_the_quarters_before(udvikling, kvartaler):
+    varigheder = kvartaler["varigheder"]
+    where = {
+        "omraade_kode": HERNING,
+        "ydelsesgruppe": "Sygedagpenge",
+        "maal": "afsluttede",
+        "varighedsinterval": "I alt",
+    }
+    now = _fact(varigheder, periode="2026Q02", **where)
+    for horisont, tidligere in [("3m", "2026Q01"), ("6m", "2025Q04"), ("12m", "2025Q02")]:
+        then = _fact(varigheder, periode=tidligere, **where)
+        args = ("mart.varigheder", HERNING, "ptv_sygedagpenge")
+        antal = _dev(udvikling, *args, "afsluttede:antal_forloeb", "2026Q02", horisont, "I alt")
+        assert (antal["vaerdi"], antal["tidligere_periode"]) == (now["antal_forloeb"], tidligere)
+        assert antal["forskel"] == now["antal_forloeb"] - then["antal_forloeb"]
+        assert antal["forskel_pct"] == pytest.approx(100 * antal["forskel"] / then["antal_forloeb"], abs=1e-4)
+        uger = _dev(udvikling, *args, "afsluttede:gnsn_varighed_uger", "2026Q02", horisont, "I alt")
+        assert uger["enhed"] == "uger" and pd.isna(uger["forskel_pct"])
+        assert uger["forskel"] == pytest.approx(now["gnsn_varighed_uger"] - then["gnsn_varighed_uger"], abs=1e-9)
+    first = _dev(
+        udvikling,
+        "mart.varigheder",
+        HERNING,
+        "ptv_a_dagpenge",
+        "forloeb:antal_forloeb",
+        "2024Q01",
+        "3m",
+        "Varighed i alt",
+    )
+    assert first["tidligere_periode"] == "2023Q04" and pd.isna(first["forskel"])
+
+
+def test_vandringer_year_over_year_per_status(udvikling, kvartaler):
+    vandringer = kvartaler["vandringer"]
+    where = {"omraade_kode": HERNING, "fra": "A-dagpenge", "til": "Lønmodtagerbeskæftigelse", "maaneder_efter": 1}
+    now, then = _fact(vandringer, periode="2026Q01", **where), _fact(vandringer, periode="2025Q01", **where)
+    args = ("mart.vandringer", HERNING, "ptv_a_dagpenge")
+    antal = _dev(udvikling, *args, "1m_efter:antal", "2026Q01", "12m", "Lønmodtagerbeskæftigelse")
+    assert (antal["tidligere_vaerdi"], antal["forskel"]) == (then["antal"], now["antal"] - then["antal"])
+    andel = _dev(udvikling, *args, "1m_efter:andel_pct", "2026Q01", "12m", "Lønmodtagerbeskæftigelse")
+    assert andel["forskel"] == pytest.approx(now["andel_pct"] - then["andel_pct"], abs=1e-9)  # percentage points
+    # the status 3 months after is not known yet for 2026Q01: no development row, rather than a 0
+    assert vandringer[(vandringer["periode"] == "2026Q01") & (vandringer["maaneder_efter"] == 3)]["antal"].isna().all()
+    assert not ((udvikling["periode"] == "2026Q01") & (udvikling["maal"] == "3m_efter:antal")).any()
 
 
 @pytest.mark.parametrize(
@@ -381,6 +441,10 @@ def test_every_horizon_is_where_it_belongs(udvikling):
     [
         ("M", "2026M01", 3, "2025M10"),
         ("M", "2026M06", 12, "2025M06"),
+        ("Q", "2026Q01", 3, "2025Q04"),
+        ("Q", "2026Q02", 6, "2025Q04"),
+        ("Q", "2026Q01", 12, "2025Q01"),
+        ("Q", "2025Q04", 3, "2025Q03"),
         ("QMAT", "2020QMAT02", 6, "2019QMAT04"),
         ("QMAT", "2020QMAT04", 6, "2020QMAT02"),
         ("QMAT", "2022QMAT04", 12, "2021QMAT04"),

@@ -36,12 +36,24 @@ class Total:
 
 
 @dataclass(frozen=True)
+class Foelger:
+    """A row whose `dimension` is `vaerdi` (a share, a mean) loses whatever its row `efter` loses:
+    the row with the same `noegle` whose `dimension` is `efter` (the count it was computed from)."""
+
+    dimension: str
+    vaerdi: str
+    efter: str
+    noegle: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TableRule:
     antal: tuple[str, ...]
     hvor: str | None = None
     afledte: dict[str, tuple[str, ...]] = field(default_factory=dict)  # derived column -> the counts it reveals
     kolonnepar: tuple[tuple[str, str], ...] = ()
     total: tuple[Total, ...] = ()
+    foelger: tuple[Foelger, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,12 +89,19 @@ class Config:
                 raise ValueError(f"diskretionering: {table}: a total over {spec['dimension']} needs `noegle`")
             dele = tuple(spec["dele"]) if "dele" in spec else None
             totals += [Total(k, spec["dimension"], spec["vaerdi"], noegle, dele) for k in kolonner]
+        foelger = [
+            Foelger(
+                spec["dimension"], spec["vaerdi"], spec["efter"], tuple(c for c in unique if c != spec["dimension"])
+            )
+            for spec in section.get("foelger", [])
+        ]
         return TableRule(
             antal=antal,
             hvor=section.get("hvor"),
             afledte={d: tuple(b) if isinstance(b, list) else (b,) for d, b in section.get("afledte", {}).items()},
             kolonnepar=tuple(tuple(p) for p in section.get("kolonnepar", [])),
             total=tuple(totals),
+            foelger=tuple(foelger),
         )
 
 
@@ -143,6 +162,15 @@ def copy_suppressed(conn: duckdb.DuckDBPyConnection, source: str, target: str, r
         hits += [f"select p._r, '{t.kolonne}' as kolonne {pairs}", f"select s._r, '{t.kolonne}' as kolonne {pairs}"]
     union = " union ".join(hits) if hits else "select null::bigint as _r, null::varchar as kolonne where false"
     conn.execute(f"create or replace temp table _disk_hits as {union}")
+    for f in rule.foelger:
+        dim = _q(f.dimension)
+        same = " and ".join(f"p.{_q(k)} is not distinct from s.{_q(k)}" for k in f.noegle)
+        conn.execute(
+            f"insert into _disk_hits select p._r, h.kolonne from _disk_rows as p "
+            f"join _disk_rows as s on {same} and s.{dim} = {_literal(f.efter)} "
+            f"join _disk_hits as h on h._r = s._r where p.{dim} = {_literal(f.vaerdi)} "
+            f"except select _r, kolonne from _disk_hits"
+        )
     for derived, bases in rule.afledte.items():
         conn.execute(
             f"insert into _disk_hits select _r, '{derived}' from _disk_hits "

@@ -6,24 +6,32 @@ One long table for every fact whose periods allow it:
 |------------------------|---------|----------------------------------------------------------------|
 | mart.ledighed          | M       | '3m', '6m', '12m' (12m is the year-over-year udvikling)         |
 | mart.fuldtidspersoner  | M       | '3m', '6m', '12m'                                              |
+| mart.varigheder        | Q       | '3m', '6m', '12m' (one, two and four quarters earlier)          |
+| mart.vandringer        | Q       | '3m', '6m', '12m'                                              |
 | mart.benchmark         | QMAT    | 'forrige_qmat' (the previous half-yearly QMAT, 6 months earlier) and    |
 |                        |         | 'aar' (the same QMAT a year earlier)                                   |
+
+A table split below the ydelsesgruppe keeps that split in `opdeling` (the varighedsinterval, the
+status after the forløb), and a second split in front of the measure's name in `maal`
+(`afsluttede:antal_forloeb`, `1m_efter:antal`); its ydelsesgruppe label becomes the code of the same
+offentligt forsørgede group in mart.dim_ydelsesgruppe.
 
 `tidligere_periode` is always the period exactly that far back, whether the table has it or not: a
 change whose earlier period (or earlier figure) is absent has `tidligere_vaerdi`, `forskel` and
 `forskel_pct` null, never 0. `forskel` = vaerdi - tidligere_vaerdi, in the measure's own unit: antal
-for counts, percentage points for shares (`enhed` 'pct' or 'pct_point'). `forskel_pct` is the change
-in per cent of the earlier value, given only for counts that are levels (not for shares, whose
-relative change reads like a pp change, nor for differences such as forskel_antal), and null when
-the earlier value is 0. A row is compared only with the row of the same area, ydelsesgruppe and
-kilde; rows whose own figure is null are left out.
+for counts, percentage points for shares (`enhed` 'pct' or 'pct_point'), weeks for durations.
+`forskel_pct` is the change in per cent of the earlier value, given only for counts that are levels
+(not for shares, whose relative change reads like a pp change, nor for differences such as
+forskel_antal), and null when the earlier value is 0. A row is compared only with the row of the
+same area, ydelsesgruppe, opdeling and kilde; rows whose own figure is null are left out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-HORISONTER = {"M": {"3m": 3, "6m": 6, "12m": 12}, "QMAT": {"forrige_qmat": 6, "aar": 12}}
+MAANEDER = {"3m": 3, "6m": 6, "12m": 12}
+HORISONTER = {"M": MAANEDER, "Q": MAANEDER, "QMAT": {"forrige_qmat": 6, "aar": 12}}
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,30 @@ class Kilde:
     periodetype: str
     # maal → (enhed, whether a change in per cent is meaningful)
     maal: dict[str, tuple[str, bool]]
+    # A split below the ydelsesgruppe (a column), kept in `opdeling`.
+    opdeling: str | None = None
+    # A second split (an SQL expression), written in front of the measure: `afsluttede:antal_forloeb`.
+    variant: str | None = None
+    # The ydelsesgruppe label column of a table without codes, looked up in mart.dim_ydelsesgruppe.
+    gruppe_navn: str | None = None
+
+    def rows_sql(self) -> str:
+        """The table's rows with the columns every source has, and its measures."""
+        columns = ", ".join(f"cast(f.{m} as double) as {m}" for m in self.maal)
+        opdeling = f"f.{self.opdeling}" if self.opdeling else "null::varchar"
+        variant = self.variant or "null::varchar"
+        if self.gruppe_navn is None:
+            gruppe, join = "f.ydelsesgruppe_kode", ""
+        else:
+            gruppe = "g.ydelsesgruppe_kode"
+            join = (
+                "left join mart.dim_ydelsesgruppe as g "
+                f"on g.gruppering = 'offentligt_forsoergede' and g.ydelsesgruppe = f.{self.gruppe_navn}"
+            )
+        return (
+            f"select f.periode, f.omraade_kode, {gruppe} as ydelsesgruppe_kode, {opdeling} as opdeling, "
+            f"{variant} as variant, f.kilde, f.datagrundlag, {columns} from {self.tabel} as f {join}"
+        )
 
 
 KILDER = [
@@ -57,6 +89,22 @@ KILDER = [
             "forskel_pct_point": ("pct_point", False),
         },
     ),
+    Kilde(
+        "mart.varigheder",
+        "Q",
+        {"antal_forloeb": ("antal", True), "gnsn_varighed_uger": ("uger", False)},
+        opdeling="varighedsinterval",
+        variant="f.maal",
+        gruppe_navn="ydelsesgruppe",
+    ),
+    Kilde(
+        "mart.vandringer",
+        "Q",
+        {"antal": ("antal", True), "andel_pct": ("pct", False)},
+        opdeling="til",
+        variant="f.maaneder_efter || 'm_efter'",
+        gruppe_navn="fra",
+    ),
 ]
 
 
@@ -64,6 +112,10 @@ def earlier_period_sql(periodetype: str, column: str, months: str) -> str:
     """SQL for the period `months` months before `column` (a jobindsats period id of that type)."""
     if periodetype == "M":
         return f"strftime(strptime({column}, '%YM%m') - to_months({months}), '%YM%m')"
+    if periodetype == "Q":  # 2026Q01 starts in January 2026; three months earlier is 2025Q04.
+        start = f"make_date(cast(left({column}, 4) as integer), 3 * cast(right({column}, 2) as integer) - 2, 1)"
+        shifted = f"({start} - to_months({months}))"
+        return f"year({shifted}) || 'Q' || lpad(cast((month({shifted}) - 1) // 3 + 1 as varchar), 2, '0')"
     if periodetype == "QMAT":  # 2020QMAT02 ends in June 2020; six months earlier ends in December 2019.
         end = f"make_date(cast(left({column}, 4) as integer), 3 * cast(right({column}, 2) as integer), 1)"
         shifted = f"({end} - to_months({months}))"
@@ -73,14 +125,12 @@ def earlier_period_sql(periodetype: str, column: str, months: str) -> str:
 
 def udvikling_sql(kilde: Kilde) -> str:
     """The development rows of one source table."""
-    columns = ", ".join(f"cast({m} as double) as {m}" for m in kilde.maal)
     maal_values = ", ".join(f"('{m}', '{enhed}', {str(relativ).lower()})" for m, (enhed, relativ) in kilde.maal.items())
     horisont_values = ", ".join(f"('{h}', {n})" for h, n in HORISONTER[kilde.periodetype].items())
     return f"""
     (with v as (
-        unpivot (
-            select periode, omraade_kode, ydelsesgruppe_kode, kilde, datagrundlag, {columns} from {kilde.tabel}
-        ) on {", ".join(kilde.maal)} into name maal value vaerdi
+        select *, coalesce(variant || ':', '') || maal as navn
+        from (unpivot ({kilde.rows_sql()}) on {", ".join(kilde.maal)} into name maal value vaerdi)
     ),
     maal as (select * from (values {maal_values}) as t(maal, enhed, relativ)),
     horisont as (select * from (values {horisont_values}) as t(horisont, maaneder)),
@@ -90,7 +140,8 @@ def udvikling_sql(kilde: Kilde) -> str:
         from v cross join horisont as h
     )
     select
-        '{kilde.tabel}' as tabel, nu.periode, nu.omraade_kode, nu.ydelsesgruppe_kode, nu.maal, m.enhed,
+        '{kilde.tabel}' as tabel, nu.periode, nu.omraade_kode, nu.ydelsesgruppe_kode, nu.opdeling, nu.navn as maal,
+        m.enhed,
         nu.horisont, nu.vaerdi, nu.tidligere_periode, t.vaerdi as tidligere_vaerdi,
         round(nu.vaerdi - t.vaerdi, 4) as forskel,
         case when m.relativ then round(100 * (nu.vaerdi - t.vaerdi) / nullif(t.vaerdi, 0), 4) end as forskel_pct,
@@ -103,7 +154,8 @@ def udvikling_sql(kilde: Kilde) -> str:
     join maal as m using (maal)
     left join v as t
         on t.periode = nu.tidligere_periode and t.omraade_kode = nu.omraade_kode
-        and t.ydelsesgruppe_kode = nu.ydelsesgruppe_kode and t.kilde = nu.kilde and t.maal = nu.maal)"""
+        and t.ydelsesgruppe_kode = nu.ydelsesgruppe_kode and t.kilde = nu.kilde and t.navn = nu.navn
+        and t.opdeling is not distinct from nu.opdeling)"""
 
 
 def sql() -> str:
