@@ -81,18 +81,21 @@ class Config:
         if not antal:
             return None
         unique = tuple(schema.unique or ()) if schema is not None else ()
+
+        def noegle(spec: dict) -> tuple[str, ...]:
+            """The columns a row and its partner agree on: given, or the unique key without `dimension`."""
+            key = tuple(spec.get("noegle") or [c for c in unique if c != spec["dimension"]])
+            if not key:
+                raise ValueError(f"diskretionering: {table}: a rule over {spec['dimension']} needs `noegle`")
+            return key
+
         totals = []
         for spec in section.get("total", []):
             kolonner = spec["kolonne"] if isinstance(spec["kolonne"], list) else [spec["kolonne"]]
-            noegle = tuple(spec.get("noegle") or [c for c in unique if c != spec["dimension"]])
-            if not noegle:
-                raise ValueError(f"diskretionering: {table}: a total over {spec['dimension']} needs `noegle`")
             dele = tuple(spec["dele"]) if "dele" in spec else None
-            totals += [Total(k, spec["dimension"], spec["vaerdi"], noegle, dele) for k in kolonner]
+            totals += [Total(k, spec["dimension"], spec["vaerdi"], noegle(spec), dele) for k in kolonner]
         foelger = [
-            Foelger(
-                spec["dimension"], spec["vaerdi"], spec["efter"], tuple(c for c in unique if c != spec["dimension"])
-            )
+            Foelger(spec["dimension"], spec["vaerdi"], spec["efter"], noegle(spec))
             for spec in section.get("foelger", [])
         ]
         return TableRule(
