@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import duckdb
 import pandas as pd
 import pandera.pandas as pa
 import pytest
-from conftest import SAMPLE_DIR, read_table, table_names
+from conftest import SAMPLE_DIR, copy_warehouse, read_table, table_names
 
 from pipelines import sammenligning as config
 from schemas.sammenligning import BenchmarkPlacering, BenchmarkSammenligning, Udvikling
+from schemas.validation import validate
+from warehouse.aggregate import WEAKEST_FIRST
+from warehouse.models import sql
 from warehouse.udvikling import earlier_period_sql
 
 P = "2020QMAT02"
@@ -511,13 +515,6 @@ def test_serving_copy_has_the_new_tables(good_run):
 
 def test_an_area_missing_a_kommunes_benchmark_is_compared_as_empty_not_as_a_smaller_sum(good_run, dim, tmp_path):
     """Herning's row gone: Region Midtjylland's sums are empty and Hedensted's comparison with it says so."""
-    import duckdb
-
-    from conftest import copy_warehouse
-    from schemas.validation import validate
-    from warehouse.aggregate import WEAKEST_FIRST
-    from warehouse.models import sql
-
     warehouse = copy_warehouse(good_run[0], tmp_path / "warehouse")
     settings = config.load()
     conn = duckdb.connect(str(warehouse))
