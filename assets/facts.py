@@ -11,12 +11,13 @@ import pandera.pandas as pa
 from assets.checks import pandera_check
 from assets.core import dim_omraade, dim_varighedsinterval, dim_ydelsesgruppe, omraade_medlemskab
 from assets.metadata import table_metadata
-from assets.staging import jobindsats_stagings
+from assets.staging import jobindsats_stagings, statbank_stagings
 from pipelines.partitions import monthly, periode_of, single_run
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from schemas.facts import Fuldtidspersoner, Ledighed, Vandringer, Varigheder
 from schemas.validation import validate
 from warehouse.aggregate import with_aggregates
+from warehouse.ledighed import DST_TABLES, ledighed_sql
 from warehouse.models import sql
 from warehouse.tables import replace_rows
 
@@ -76,18 +77,30 @@ def fuldtidspersoner(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 
 @dg.asset(
     key=["mart", "ledighed"],
-    deps=[jobindsats_stagings["y25i01"], jobindsats_stagings["y25i09"], *DIMENSIONS],
+    deps=[
+        jobindsats_stagings["y25i01"],
+        jobindsats_stagings["y25i09"],
+        *(statbank_stagings[t] for t in DST_TABLES),
+        *DIMENSIONS,
+    ],
     group_name="core",
     kinds={"duckdb", "sql"},
     pool=WRITER_POOL,
     partitions_def=monthly,
     backfill_policy=single_run,
     description="Bruttoledige (fuldtid), ledighedsprocent of the arbejdsstyrke 16-66 and langtidsledige per "
-    "month, area and group (y25i01, y25i09).",
+    "month, area and group (y25i01, y25i09), and DST's fuldtidsledige (AUF01, AUF02) as rows of their own kilde.",
 )
 def ledighed(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        staged = {
+            f"{schema}.{name}"
+            for schema, name in conn.execute(
+                "select table_schema, table_name from information_schema.tables where table_schema = 'staging'"
+            ).fetchall()
+        }
     query = with_aggregates(
-        sql("ledighed"),
+        ledighed_sql(staged),
         ["periode", "ydelsesgruppe_kode", "ydelsesgruppe"],
         ["bruttoledige", "langtidsledige"],
         shares=["ledighedsprocent"],

@@ -23,6 +23,7 @@ from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from schemas.sammenligning import BenchmarkPlacering, BenchmarkSammenligning, Udvikling
 from schemas.validation import validate
 from warehouse import udvikling as udvikling_model
+from warehouse.aggregate import WEAKEST_FIRST
 from warehouse.models import sql
 from warehouse.tables import replace_rows
 
@@ -77,7 +78,11 @@ def benchmark_sammenligning(warehouse: WarehouseResource) -> dg.MaterializeResul
         BENCHMARK_SAMMENLIGNING,
         BenchmarkSammenligning,
         sql("benchmark_sammenligning"),
-        {"antal": settings.antal_sammenlignelige, "grundlag": settings.grundlag},
+        {
+            "antal": settings.antal_sammenlignelige,
+            "grundlag": settings.grundlag,
+            "weakest_first": list(WEAKEST_FIRST),
+        },
         {"sammenligning_peers": settings.peer_frame()},
     )
     return dg.MaterializeResult(

@@ -38,6 +38,15 @@ class _Fact(pa.DataFrameModel):
     forskel_kommunesum: Series[float] = pa.Field(
         nullable=True, description="Kildens tal minus kommunesum (uoplyst område og diskretionerede celler)"
     )
+    antal_kommuner: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1, description="Aggregerede områder: antal kommuner i området (tom på kommunerækker)"
+    )
+    antal_kommuner_med_vaerdi: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True,
+        ge=0,
+        description="Aggregerede områder: antal af områdets kommuner med en værdi i den første tælling (den "
+        "kommunesum er af). Et tal summeret fra kommunerne er tomt, når blot én kommune mangler sin værdi",
+    )
 
     class Config:
         strict = True
@@ -69,25 +78,34 @@ class Fuldtidspersoner(_Fact):
 
 
 class Ledighed(_Fact):
-    """Bruttoledige (fuldtid), ledighedsprocent and langtidsledige per month and area."""
+    """Bruttoledige (fuldtid), ledighedsprocent and langtidsledige per month and area.
+
+    Two sources side by side, told apart by `kilde` and never added together: jobindsats (y25i01 with
+    y25i09) and Statistics Denmark's fuldtidsledige (statbank:AUF01 preliminary, statbank:AUF02 final).
+    """
 
     periode: Series[str] = pa.Field(str_matches=PERIODE_PATTERNS["M"], description=MAANED)
     ydelsesgruppe_kode: Series[str] = pa.Field(description=YDELSESGRUPPE_KODE, metadata={"enhed": "kode"})
     ydelsesgruppe: Series[str] = pa.Field(description=YDELSESGRUPPE)
     bruttoledige: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=0, description="Ledige fuldtidspersoner (bruttoledige)", metadata={"enhed": "antal"}
+        nullable=True,
+        ge=0,
+        description="Ledige fuldtidspersoner (bruttoledige); DST: fuldtidsledige i alt (alle ydelsestyper)",
+        metadata={"enhed": "antal"},
     )
     ledighedsprocent: Series[float] = pa.Field(
         nullable=True,
         ge=0,
         le=100,
-        description="Bruttoledige i pct. af arbejdsstyrken 16-66 år",
+        description="Bruttoledige i pct. af arbejdsstyrken 16-66 år; kun kildens eget tal (jobindsats y25i01). "
+        "Tom på DST-rækker (AUF01, AUF02 har ikke arbejdsstyrken) og på summerede områder",
         metadata={"enhed": "pct"},
     )
     langtidsledige: Series[pd.Int64Dtype] = pa.Field(
         nullable=True,
         ge=0,
-        description="Langtidsledige fuldtidspersoner (ledige mindst 80 % af de sidste 52 uger)",
+        description="Langtidsledige fuldtidspersoner (ledige mindst 80 % af de sidste 52 uger); kun jobindsats "
+        "y25i09, tom på DST-rækker",
         metadata={"enhed": "antal"},
     )
 

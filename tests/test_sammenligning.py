@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import duckdb
 import pandas as pd
 import pandera.pandas as pa
 import pytest
-from conftest import SAMPLE_DIR, read_table, table_names
+from conftest import SAMPLE_DIR, copy_warehouse, read_table, table_names
 
 from pipelines import sammenligning as config
 from schemas.sammenligning import BenchmarkPlacering, BenchmarkSammenligning, Udvikling
+from schemas.validation import validate
+from warehouse.aggregate import WEAKEST_FIRST
+from warehouse.models import sql
 from warehouse.udvikling import earlier_period_sql
 
 P = "2020QMAT02"
@@ -507,3 +511,27 @@ def test_config_rejects_nonsense(tmp_path):
 def test_serving_copy_has_the_new_tables(good_run):
     served = table_names(good_run[0].with_name("serving.duckdb"), "mart")
     assert {"mart.benchmark_sammenligning", "mart.benchmark_placering", "mart.udvikling"} <= set(served)
+
+
+def test_an_area_missing_a_kommunes_benchmark_is_compared_as_empty_not_as_a_smaller_sum(good_run, dim, tmp_path):
+    """Herning's row gone: Region Midtjylland's sums are empty and Hedensted's comparison with it says so."""
+    warehouse = copy_warehouse(good_run[0], tmp_path / "warehouse")
+    settings = config.load()
+    conn = duckdb.connect(str(warehouse))
+    try:
+        conn.execute("delete from mart.benchmark where omraade_kode = ? and periode = ?", [HERNING, P])
+        conn.register("sammenligning_peers", settings.peer_frame())
+        params = {"antal": settings.antal_sammenlignelige, "grundlag": settings.grundlag}
+        frame = conn.execute(sql("benchmark_sammenligning"), {**params, "weakest_first": list(WEAKEST_FIRST)}).df()
+    finally:
+        conn.close()
+    frame = validate(BenchmarkSammenligning, frame, "mart.benchmark_sammenligning")
+    rows = frame[
+        (frame["periode"] == P) & (frame["omraade_kode"] == HEDENSTED) & (frame["ydelsesgruppe_kode"] == "i_alt")
+    ].set_index("sammenlignet_med")
+    for area in ("region:082", "land:000"):
+        assert rows.loc[[area], "sammenligningsvaerdi"].isna().all() and rows.loc[[area], "forskel"].isna().all()
+    # An area without Herning keeps its figures.
+    kommuner = dim.set_index("omraade_kode")
+    assert kommuner.loc[HEDENSTED, "rar"] != kommuner.loc[HERNING, "rar"]
+    assert rows.loc[[f"rar:{kommuner.loc[HEDENSTED, 'rar']}"], "sammenligningsvaerdi"].notna().all()

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from warehouse.aggregate import WEAKEST_FIRST
+
 RULES_FILE = Path(__file__).resolve().parents[1] / "pipelines" / "config" / "tilsyn_regler.toml"
 ANDEL = ("med", "uden")
 SAMMENLIGNING = ("gt", "lt")
@@ -298,9 +300,6 @@ def resultatmaal_period(year: int, available: set[str]) -> str | None:
         if periode in available:
             return periode
     return None
-
-
-WEAKEST_FIRST = ("sample-synthetic", "extract", "sample-real", "live")
 
 
 def status_table(fokusmaal: pd.DataFrame, benchmark: pd.DataFrame, rules: Rules) -> pd.DataFrame:

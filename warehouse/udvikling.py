@@ -23,12 +23,15 @@ for counts, percentage points for shares (`enhed` 'pct' or 'pct_point'), weeks f
 `forskel_pct` is the change in per cent of the earlier value, given only for counts that are levels
 (not for shares, whose relative change reads like a pp change, nor for differences such as
 forskel_antal), and null when the earlier value is 0. A row is compared only with the row of the
-same area, ydelsesgruppe, opdeling and kilde; rows whose own figure is null are left out.
+same area, ydelsesgruppe, opdeling and kilde (jobindsats and DST bruttoledige are never compared); rows
+whose own figure is null are left out. A change is as real as the less real of its two rows (datagrundlag).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from warehouse.aggregate import weakest_datagrundlag
 
 MAANEDER = {"3m": 3, "6m": 6, "12m": 12}
 HORISONTER = {"M": MAANEDER, "Q": MAANEDER, "QMAT": {"forrige_qmat": 6, "aar": 12}}
@@ -146,10 +149,7 @@ def udvikling_sql(kilde: Kilde) -> str:
         round(nu.vaerdi - t.vaerdi, 4) as forskel,
         case when m.relativ then round(100 * (nu.vaerdi - t.vaerdi) / nullif(t.vaerdi, 0), 4) end as forskel_pct,
         nu.kilde,
-        case when t.datagrundlag is null or t.datagrundlag = nu.datagrundlag then nu.datagrundlag
-            when 'sample-synthetic' in (nu.datagrundlag, t.datagrundlag) then 'sample-synthetic'
-            when 'extract' in (nu.datagrundlag, t.datagrundlag) then 'extract'
-            else nu.datagrundlag end as datagrundlag
+        {weakest_datagrundlag("nu.datagrundlag", "t.datagrundlag")} as datagrundlag
     from nu
     join maal as m using (maal)
     left join v as t

@@ -1,7 +1,8 @@
 -- mart.benchmark_sammenligning: every kommune's benchmark figures beside those of hele landet, its
 -- region, its RAR, its kommunegruppe, its configured peers and its comparable kommuner, in long format.
 --
--- Parameters: $antal (how many comparable kommuner), $grundlag ('samme_ydelsesgruppe' or 'i_alt');
+-- Parameters: $antal (how many comparable kommuner), $grundlag ('samme_ydelsesgruppe' or 'i_alt'),
+-- $weakest_first (the datagrundlag labels from the least real, warehouse/aggregate.py WEAKEST_FIRST);
 -- the registered frame sammenligning_peers (kommune_kode, peer_kode, nr) holds the peer lists.
 --
 -- Aggregate areas are built from their kommuner (the benchmark publishes no aggregate):
@@ -10,6 +11,8 @@
 --                                     the population implied by the published numbers of "i alt":
 --                                     N = 100 * (forventet_antal + faktisk_antal) / (forventet_andel + faktisk_andel)
 --   forskel_*                       = faktisk - forventet of those
+-- each empty unless every kommune of the area has the figure (the rule of warehouse/aggregate.py): a
+-- comparison with such an area has an empty sammenligningsvaerdi and forskel, never a smaller sum.
 -- Comparable kommuner: the $antal other kommuner with the nearest forventet andel (distance on the
 -- published two-decimal value; equal distances: lower kommune code first), 'sammenlignelig:1' the nearest.
 -- forskel = vaerdi - sammenligningsvaerdi (the kommune minus what it is compared with).
@@ -24,22 +27,26 @@ befolkning as (
     from b
     where ydelsesgruppe_kode = 'i_alt'
 ),
+medlemmer as (
+    select omraade_kode, count(*) as antal_kommuner from mart.omraade_medlemskab group by omraade_kode
+),
 aggregater as (
     select m.omraade_kode, o.omraade_navn, m.niveau, b.periode, b.ydelsesgruppe_kode,
-        sum(b.forventet_antal) as forventet_antal,
-        sum(b.faktisk_antal) as faktisk_antal,
-        sum(p.befolkning * b.forventet_andel) / sum(p.befolkning) as forventet_andel,
-        sum(p.befolkning * b.faktisk_andel) / sum(p.befolkning) as faktisk_andel,
+        case when count(b.forventet_antal) = n.antal_kommuner then sum(b.forventet_antal) end as forventet_antal,
+        case when count(b.faktisk_antal) = n.antal_kommuner then sum(b.faktisk_antal) end as faktisk_antal,
+        case when count(p.befolkning * b.forventet_andel) = n.antal_kommuner
+            then sum(p.befolkning * b.forventet_andel) / sum(p.befolkning) end as forventet_andel,
+        case when count(p.befolkning * b.faktisk_andel) = n.antal_kommuner
+            then sum(p.befolkning * b.faktisk_andel) / sum(p.befolkning) end as faktisk_andel,
         min(b.kilde) as kilde,
-        case when bool_or(b.datagrundlag = 'sample-synthetic') then 'sample-synthetic'
-            when bool_or(b.datagrundlag = 'extract') then 'extract'
-            else min(b.datagrundlag) end as datagrundlag
+        $weakest_first[min(list_position($weakest_first, b.datagrundlag))] as datagrundlag
     from b
-    join befolkning as p using (periode, omraade_kode)
+    left join befolkning as p using (periode, omraade_kode)
     join mart.omraade_medlemskab as m on m.kommune_kode = b.omraade_kode
+    join medlemmer as n on n.omraade_kode = m.omraade_kode
     join mart.dim_omraade as o on o.omraade_kode = m.omraade_kode
     where m.niveau in ('land', 'region', 'rar', 'kommunegruppe')
-    group by all
+    group by m.omraade_kode, o.omraade_navn, m.niveau, b.periode, b.ydelsesgruppe_kode, n.antal_kommuner
 ),
 vaerdier as (
     select omraade_kode, omraade_navn, niveau, periode, ydelsesgruppe_kode,
@@ -105,9 +112,12 @@ maal as (
     ) as t(maal, enhed, sortering)
 ),
 lang as (
-    unpivot vaerdier
-    on forventet_antal, faktisk_antal, forskel_antal, forventet_andel, faktisk_andel, forskel_pct_point
-    into name maal value vaerdi
+    -- nulls included: an empty aggregate is compared as empty, not left out
+    from vaerdier unpivot include nulls (
+        vaerdi for maal in (
+            forventet_antal, faktisk_antal, forskel_antal, forventet_andel, faktisk_andel, forskel_pct_point
+        )
+    )
 )
 select
     par.periode,
@@ -126,9 +136,8 @@ select
     round(s.vaerdi, 4) as sammenligningsvaerdi,
     round(k.vaerdi - s.vaerdi, 4) as forskel,
     b.kilde,
-    case when s.datagrundlag = 'sample-synthetic' or b.datagrundlag = 'sample-synthetic' then 'sample-synthetic'
-        when s.datagrundlag = 'extract' or b.datagrundlag = 'extract' then 'extract'
-        else b.datagrundlag end as datagrundlag
+    $weakest_first[least(list_position($weakest_first, s.datagrundlag), list_position($weakest_first, b.datagrundlag))]
+        as datagrundlag
 from par
 join b using (periode, omraade_kode, ydelsesgruppe_kode)
 cross join maal
