@@ -52,13 +52,17 @@ class Validator:
         self.kommuner = kommune_names(dim)
 
     def check(self, extract: Extract, origin: Origin) -> None:
+        """Stage the extract as a run would; an InputError names the file and the lines an editor shows."""
         now = datetime.now(timezone.utc)
-        if extract.source == "jobindsats":
-            stage(extract.frame, origin, table_specs()[extract.table_id], self.areas, self.groups, now)
-        elif extract.source == "tilsyn":
-            stage_tilsyn(extract.frame, origin, self.kommuner, now)
-        else:
-            stage_dst(extract.frame, statbank_tables()[extract.table_id], origin, self.codes, now)
+        try:
+            if extract.source == "jobindsats":
+                stage(extract.frame, origin, table_specs()[extract.table_id], self.areas, self.groups, now)
+            elif extract.source == "tilsyn":
+                stage_tilsyn(extract.frame, origin, self.kommuner, now)
+            else:
+                stage_dst(extract.frame, statbank_tables()[extract.table_id], origin, self.codes, now)
+        except InputError as error:
+            raise error.in_file(str(extract.path), extract.first_line) from None
 
 
 def quarantine_file(path: Path, quarantine: Path, reason: str, move: bool) -> Path:
