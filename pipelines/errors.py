@@ -52,6 +52,7 @@ class InputError(ValueError):
         if first_line is None:
             return InputError(source, self.problems)
         lines = [
-            p._replace(row=first_line + p.row - 1, unit="line") if p.unit == "row" and p.row else p for p in self.problems
+            p._replace(row=first_line + p.row - 1, unit="line") if p.unit == "row" and p.row else p
+            for p in self.problems
         ]
         return InputError(source, lines)

@@ -26,6 +26,8 @@ from pipelines.sources.statbank_tables import statbank_tables
 from pipelines.sources.tilsyn_extract import kommune_names, stage_tilsyn
 
 LOADED = "loaded"
+REASON_SUFFIX = ".reason.txt"
+NAME_MAX = 255  # bytes in a file name on Linux, macOS and Windows file systems
 
 
 @dataclass(frozen=True)
@@ -65,19 +67,32 @@ class Validator:
             raise error.in_file(str(extract.path), extract.first_line) from None
 
 
-def quarantine_file(path: Path, quarantine: Path, reason: str, move: bool) -> Path:
-    """Keep a rejected file in quarantine with its reason; `move` it only when it is ours (the inbox)."""
+def quarantine_file(path: Path, quarantine: Path, reason: str, move: bool) -> Path | None:
+    """Keep a rejected file in quarantine with its reason; `move` it only when it is ours (the inbox).
+
+    None when there is nothing to keep: the path is not a regular file (missing, a directory, a FIFO).
+    """
+    if not path.is_file():
+        return None
     folder = quarantine / "extracts"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{content_hash(path.read_bytes())[:12]}-{path.name}"
+    target = folder / _quarantine_name(content_hash(path.read_bytes())[:12], path.name)
     if move:
         shutil.move(str(path), target)
     else:
         shutil.copy2(path, target)
-    target.with_name(target.name + ".reason.txt").write_text(
+    target.with_name(target.name + REASON_SUFFIX).write_text(
         f"quarantined_at: {utc_now()}\nfile: {path}\nreason: {reason}\n", encoding="utf-8"
     )
     return target
+
+
+def _quarantine_name(digest: str, name: str) -> str:
+    """`<digest>-<name>`, the name's stem shortened so that it and its reason file fit a file name (255 bytes)."""
+    room = NAME_MAX - len(digest) - 1 - len(REASON_SUFFIX)
+    suffix = Path(name).suffix if len(Path(name).suffix.encode()) < room else ""
+    stem = name.removesuffix(suffix).encode()[: room - len(suffix.encode())].decode(errors="ignore")
+    return f"{digest}-{stem}{suffix}"
 
 
 def ingest_file(path: Path, landing: LandingStore, validator: Validator, inbox: Path | None = None) -> Outcome:
@@ -92,7 +107,7 @@ def ingest_file(path: Path, landing: LandingStore, validator: Validator, inbox: 
     except InputError as error:
         ours = inbox is not None and path.resolve().parent == inbox.resolve()
         kept = quarantine_file(path, landing.quarantine_root, str(error), move=ours)
-        return Outcome(path, "rejected", f"{error} (kept in {kept})")
+        return Outcome(path, "rejected", f"{error} ({f'kept in {kept}' if kept else 'nothing to keep'})")
     periode = "TID" if extract.source == "statbank" else "periode"
     periods = tuple(sorted(extract.frame[periode].astype(str).unique()))
     summary = f"{extract.source} {extract.table_id}, {len(extract.frame)} rows, {periods[0]}..{periods[-1]}"

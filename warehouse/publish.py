@@ -36,7 +36,7 @@ def publish(
     With `diskretionering`, a table it has a rule for (its model from `model_for`) is copied
     suppressed; the number of suppressed cells per such table goes into `suppressed`.
     """
-    tmp = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
+    tmp = _copy_path(serving, os.getpid())
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
     tables = conn.execute(
@@ -71,3 +71,32 @@ def publish(
     conn.execute("detach serving_copy")
     os.replace(tmp, serving)
     return counts
+
+
+def _copy_path(serving: Path, pid: int) -> Path:
+    """Where process `pid` writes its new serving copy before renaming it into place."""
+    return serving.with_name(f".{serving.name}.{pid}.tmp")
+
+
+def remove_stale_copies(serving: Path) -> list[Path]:
+    """Delete half-written serving copies (and their WAL) of processes that no longer run; return them.
+
+    A publish killed before its rename leaves `.serving.duckdb.<pid>.tmp`; nothing else removes it.
+    """
+    removed = []
+    for leftover in serving.parent.glob(f".{serving.name}.*.tmp*"):
+        pid = leftover.name.removeprefix(f".{serving.name}.").split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
