@@ -9,6 +9,7 @@ changes. The same file twice lands once.
 from __future__ import annotations
 
 import shutil
+import stat
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -72,11 +73,15 @@ def quarantine_file(path: Path, quarantine: Path, reason: str, move: bool) -> Pa
 
     None when there is nothing to keep: the path is not a regular file (missing, a directory, a FIFO).
     """
-    if not path.is_file():
+    try:
+        body = path.read_bytes() if stat.S_ISREG(path.stat().st_mode) else None
+    except OSError:  # missing, a symlink loop, a name too long
+        body = None
+    if body is None:
         return None
     folder = quarantine / "extracts"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / _quarantine_name(content_hash(path.read_bytes())[:12], path.name)
+    target = folder / _quarantine_name(content_hash(body)[:12], path.name)
     if move:
         shutil.move(str(path), target)
     else:
@@ -105,7 +110,7 @@ def ingest_file(path: Path, landing: LandingStore, validator: Validator, inbox: 
         extract = read_extract(path, validator.areas)
         validator.check(extract, Origin(request, "extract", extract.content_hash))
     except InputError as error:
-        ours = inbox is not None and path.resolve().parent == inbox.resolve()
+        ours = inbox is not None and path.parent.resolve() == inbox.resolve()  # not the file: it may be a loop
         kept = quarantine_file(path, landing.quarantine_root, str(error), move=ours)
         return Outcome(path, "rejected", f"{error} ({f'kept in {kept}' if kept else 'nothing to keep'})")
     periode = "TID" if extract.source == "statbank" else "periode"

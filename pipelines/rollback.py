@@ -11,12 +11,13 @@ it starts, and removes the temp files dead processes left.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,27 @@ class Paths:
         return self.warehouse.with_name(f".{self.warehouse.name}.before-run.json")
 
 
+class _Echo(io.StringIO):
+    """A stderr that still prints and also keeps what was printed."""
+
+    def __init__(self, stream: io.TextIOBase):
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(text)
+        return super().write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def summary(self) -> str:
+        """The command's own account of the failure: from its last line that starts with "jobindblik" on."""
+        lines = [line for line in self.getvalue().splitlines() if line.strip()]
+        start = max((i for i, line in enumerate(lines) if line.startswith("jobindblik")), default=len(lines) - 5)
+        return "\n".join(lines[max(start, 0) :])
+
+
 @contextmanager
 def all_or_nothing(warehouse: Path, landing: LandingStore, command: str) -> Iterator[list[int]]:
     """Run the block as one decision; the block appends its exit code to the yielded list.
@@ -66,14 +88,16 @@ def all_or_nothing(warehouse: Path, landing: LandingStore, command: str) -> Iter
     _save(paths, landing, command)
     serving_before = _identity(paths.serving)
     outcome: list[int] = []
+    said = _Echo(sys.stderr)  # what the command tells the user is the reason its inputs are quarantined
     try:
-        yield outcome
+        with redirect_stderr(said):
+            yield outcome
     except BaseException as error:
-        _restore(paths, landing, f"{command} stopped: {type(error).__name__}: {error}")
+        _restore(paths, landing, f"`{command}` stopped: {type(error).__name__}: {error}")
         raise
     failed = not outcome or outcome[-1] != 0
     if failed and _identity(paths.serving) == serving_before:  # nothing published: undo it all
-        _restore(paths, landing, f"{command} failed (exit {outcome[-1] if outcome else '?'}) without publishing")
+        _restore(paths, landing, f"`{command}` failed, so what it landed was taken back:\n{said.summary()}")
     else:  # it succeeded, or BI tools already see its result: the warehouse stays with what was published
         _drop(paths)
 

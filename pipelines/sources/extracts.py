@@ -125,18 +125,28 @@ def _read_regular_file(path: Path, source: str) -> bytes:
     except FileNotFoundError as exc:
         what = f"a symbolic link to {os.readlink(path)!r}, which does not exist" if path.is_symlink() else None
         raise InputError.single(source, what or "no such file") from exc
-    except OSError as exc:
+    except OSError as exc:  # a socket cannot be opened at all; say what it is when it can be told
+        try:
+            _refuse_unless_regular(path.stat().st_mode, source)
+        except OSError:
+            pass
         raise InputError.single(source, f"cannot open the file: {exc.strerror}") from exc
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
+    try:
+        _refuse_unless_regular(os.fstat(fd).st_mode, source)
+    except InputError:
         os.close(fd)
-        kind = NOT_A_FILE.get(stat.S_IFMT(mode), "not a regular file")
-        raise InputError.single(source, f"{kind}: give the path of an extract file")
+        raise
     with os.fdopen(fd, "rb") as file:
         try:
             return file.read()
         except OSError as exc:
             raise InputError.single(source, f"cannot read the file: {exc.strerror}") from exc
+
+
+def _refuse_unless_regular(mode: int, source: str) -> None:
+    if not stat.S_ISREG(mode):
+        kind = NOT_A_FILE.get(stat.S_IFMT(mode), "not a regular file")
+        raise InputError.single(source, f"{kind}: give the path of an extract file")
 
 
 def _check_line_lengths(text: str, source: str) -> None:
