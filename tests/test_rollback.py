@@ -150,7 +150,7 @@ def test_a_run_killed_at_any_point_is_undone_by_the_next_writer(point, good_run,
     code, _, err = cli(warehouse, "ingest", str(empty))
 
     assert code == 1
-    assert f"restored the warehouse and serving copy as they were before `" in err
+    assert "restored the warehouse and serving copy as they were before `" in err
     assert f"(pid {child.pid}), which did not finish" in err
     assert (digest(warehouse), digest(serving)) == before
     assert leftovers(warehouse.parent) == []

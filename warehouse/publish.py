@@ -36,7 +36,7 @@ def publish(
     With `diskretionering`, a table it has a rule for (its model from `model_for`) is copied
     suppressed; the number of suppressed cells per such table goes into `suppressed`.
     """
-    tmp = _copy_path(serving, os.getpid())
+    tmp = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
     tables = conn.execute(
@@ -71,11 +71,6 @@ def publish(
     conn.execute("detach serving_copy")
     os.replace(tmp, serving)
     return counts
-
-
-def _copy_path(serving: Path, pid: int) -> Path:
-    """Where process `pid` writes its new serving copy before renaming it into place."""
-    return serving.with_name(f".{serving.name}.{pid}.tmp")
 
 
 def remove_stale_copies(serving: Path) -> list[Path]:
