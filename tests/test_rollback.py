@@ -84,6 +84,11 @@ def test_an_extract_failing_the_benchmark_check_is_taken_back_and_does_not_block
     assert f"`jobindblik ingest {poisoned}` failed" in reason and "disagree with the published y30r21" in reason
     assert leftovers(warehouse.parent) == []
 
+    code, out, _ = cli(warehouse, "ingest", str(poisoned))  # not "unchanged: already loaded": it never was
+
+    assert code == 1 and f"{poisoned}: landed: jobindsats y30r21" in out
+    assert sorted(landing.rglob("*")) == landed
+
     fixed = tmp_path / "y30r21_fixed.csv"
     fixed.write_text(y30r21_csv("2020QMAT02;Herning;Ydelsesgrupper i alt;4990;4870;"), encoding="utf-8")
     code, out, err = cli(warehouse, "ingest", str(fixed))
