@@ -8,12 +8,16 @@ import re
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 from pipelines import settings
 
 # Step-by-step events stay in the instance (and the UI); the terminal gets warnings and the summary.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# A second writer waits this long for the first by default; the exit code when it is still busy (EX_TEMPFAIL).
+DEFAULT_WAIT = 5.0
+LOCK_HELD = 75
 
 
 def _instance():
@@ -166,6 +170,33 @@ def _month(text: str) -> str:
     return text
 
 
+def _one_writer(command: str, wait: float, work: Callable[[], int]) -> int:
+    """`work` under the warehouse's writer lock, all or nothing (pipelines/lock.py, pipelines/rollback.py)."""
+    from pipelines.lock import LockHeld, writer_lock
+    from pipelines.resources.warehouse import WarehouseResource
+    from pipelines.rollback import all_or_nothing
+
+    warehouse = settings.warehouse_path()
+    landing = WarehouseResource(path=str(warehouse)).landing()
+    try:
+        with writer_lock(warehouse, command, wait), all_or_nothing(warehouse, landing, command) as outcome:
+            outcome.append(work())
+            return outcome[-1]
+    except LockHeld as held:
+        print(f"jobindblik: {held}", file=sys.stderr)
+        return LOCK_HELD
+
+
+def _given_twice(paths: list[Path]) -> Path | None:
+    """The first file named a second time (`a.csv ./a.csv` too): landing it twice would only confuse the summary."""
+    seen: set[str] = set()
+    for path in paths:
+        if os.path.abspath(path) in seen:
+            return path
+        seen.add(os.path.abspath(path))
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     import dagster as dg
 
@@ -197,6 +228,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     ingest_parser.add_argument("files", nargs="+", type=Path, help="the files to load")
     ingest_parser.add_argument("--source", choices=settings.SOURCES, default="sample", help=argparse.SUPPRESS)
+    for writer in (run_parser, ingest_parser):
+        writer.add_argument(
+            "--wait",
+            type=float,
+            default=DEFAULT_WAIT,
+            metavar="SECONDS",
+            help=f"if another run or ingest is writing the warehouse, wait this long for it (default {DEFAULT_WAIT:g})",
+        )
     dictionary_parser = commands.add_parser(
         "dictionary", help="write the data dictionary page (docs/data_dictionary.md) from the pandera models"
     )
@@ -204,10 +243,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "dictionary":
         return dictionary(args.output)
+    command = " ".join(["jobindblik", *(argv if argv is not None else sys.argv[1:])])
     if args.command == "run":
-        return run(args.source, args.only_new, tuple(args.months) if args.months else None)
+        months = tuple(args.months) if args.months else None
+        return _one_writer(command, args.wait, lambda: run(args.source, args.only_new, months))
     if args.command == "ingest":
-        return ingest(args.files, args.source)
+        twice = _given_twice(args.files)
+        if twice:
+            print(f"jobindblik ingest: {twice} is given twice; give each file once", file=sys.stderr)
+            return 2
+        return _one_writer(command, args.wait, lambda: ingest(args.files, args.source))
     return 2
 
 

@@ -43,3 +43,16 @@ class InputError(ValueError):
     @classmethod
     def single(cls, source: str, message: str, row: int | None = None, column: str | None = None):
         return cls(source, [Problem(row, column, message)])
+
+    def in_file(self, source: str, first_line: int | None) -> InputError:
+        """The same problems named by `source` (the file as the user gave it), data rows as its lines.
+
+        `first_line` is the file line of data row 1 (None for a JSON body, whose rows stay rows).
+        """
+        if first_line is None:
+            return InputError(source, self.problems)
+        lines = [
+            p._replace(row=first_line + p.row - 1, unit="line") if p.unit == "row" and p.row else p
+            for p in self.problems
+        ]
+        return InputError(source, lines)

@@ -9,6 +9,7 @@ changes. The same file twice lands once.
 from __future__ import annotations
 
 import shutil
+import stat
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +27,8 @@ from pipelines.sources.statbank_tables import statbank_tables
 from pipelines.sources.tilsyn_extract import kommune_names, stage_tilsyn
 
 LOADED = "loaded"
+REASON_SUFFIX = ".reason.txt"
+NAME_MAX = 255  # bytes in a file name on Linux, macOS and Windows file systems
 
 
 @dataclass(frozen=True)
@@ -52,28 +55,49 @@ class Validator:
         self.kommuner = kommune_names(dim)
 
     def check(self, extract: Extract, origin: Origin) -> None:
+        """Stage the extract as a run would; an InputError names the file and the lines an editor shows."""
         now = datetime.now(timezone.utc)
-        if extract.source == "jobindsats":
-            stage(extract.frame, origin, table_specs()[extract.table_id], self.areas, self.groups, now)
-        elif extract.source == "tilsyn":
-            stage_tilsyn(extract.frame, origin, self.kommuner, now)
-        else:
-            stage_dst(extract.frame, statbank_tables()[extract.table_id], origin, self.codes, now)
+        try:
+            if extract.source == "jobindsats":
+                stage(extract.frame, origin, table_specs()[extract.table_id], self.areas, self.groups, now)
+            elif extract.source == "tilsyn":
+                stage_tilsyn(extract.frame, origin, self.kommuner, now)
+            else:
+                stage_dst(extract.frame, statbank_tables()[extract.table_id], origin, self.codes, now)
+        except InputError as error:
+            raise error.in_file(str(extract.path), extract.first_line) from None
 
 
-def quarantine_file(path: Path, quarantine: Path, reason: str, move: bool) -> Path:
-    """Keep a rejected file in quarantine with its reason; `move` it only when it is ours (the inbox)."""
+def quarantine_file(path: Path, quarantine: Path, reason: str, move: bool) -> Path | None:
+    """Keep a rejected file in quarantine with its reason; `move` it only when it is ours (the inbox).
+
+    None when there is nothing to keep: the path is not a regular file (missing, a directory, a FIFO).
+    """
+    try:
+        body = path.read_bytes() if stat.S_ISREG(path.stat().st_mode) else None
+    except OSError:  # missing, a symlink loop, a name too long
+        body = None
+    if body is None:
+        return None
     folder = quarantine / "extracts"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{content_hash(path.read_bytes())[:12]}-{path.name}"
+    target = folder / _quarantine_name(content_hash(body)[:12], path.name)
     if move:
         shutil.move(str(path), target)
     else:
         shutil.copy2(path, target)
-    target.with_name(target.name + ".reason.txt").write_text(
+    target.with_name(target.name + REASON_SUFFIX).write_text(
         f"quarantined_at: {utc_now()}\nfile: {path}\nreason: {reason}\n", encoding="utf-8"
     )
     return target
+
+
+def _quarantine_name(digest: str, name: str) -> str:
+    """`<digest>-<name>`, the name's stem shortened so that it and its reason file fit a file name (255 bytes)."""
+    room = NAME_MAX - len(digest) - 1 - len(REASON_SUFFIX)
+    suffix = Path(name).suffix if len(Path(name).suffix.encode()) < room else ""
+    stem = name.removesuffix(suffix).encode()[: room - len(suffix.encode())].decode(errors="ignore")
+    return f"{digest}-{stem}{suffix}"
 
 
 def ingest_file(path: Path, landing: LandingStore, validator: Validator, inbox: Path | None = None) -> Outcome:
@@ -86,9 +110,9 @@ def ingest_file(path: Path, landing: LandingStore, validator: Validator, inbox: 
         extract = read_extract(path, validator.areas)
         validator.check(extract, Origin(request, "extract", extract.content_hash))
     except InputError as error:
-        ours = inbox is not None and path.resolve().parent == inbox.resolve()
+        ours = inbox is not None and path.parent.resolve() == inbox.resolve()  # not the file: it may be a loop
         kept = quarantine_file(path, landing.quarantine_root, str(error), move=ours)
-        return Outcome(path, "rejected", f"{error} (kept in {kept})")
+        return Outcome(path, "rejected", f"{error} ({f'kept in {kept}' if kept else 'nothing to keep'})")
     periode = "TID" if extract.source == "statbank" else "periode"
     periods = tuple(sorted(extract.frame[periode].astype(str).unique()))
     summary = f"{extract.source} {extract.table_id}, {len(extract.frame)} rows, {periods[0]}..{periods[-1]}"

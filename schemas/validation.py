@@ -14,7 +14,9 @@ def problems_from(errors: pa.errors.SchemaErrors) -> list[Problem]:
     for case in errors.failure_cases.itertuples(index=False):
         row = None if pd.isna(case.index) else int(case.index) + 1
         column = None if pd.isna(case.column) else str(case.column)
-        problems.append(Problem(row, column, f"fails {case.check}: {case.failure_case!r}"))
+        # A numpy scalar as its plain value: "-5", not "np.int64(-5)".
+        value = case.failure_case.item() if hasattr(case.failure_case, "item") else case.failure_case
+        problems.append(Problem(row, column, f"fails {case.check}: {value!r}"))
     return problems
 
 

@@ -71,3 +71,27 @@ def publish(
     conn.execute("detach serving_copy")
     os.replace(tmp, serving)
     return counts
+
+
+def remove_stale_copies(serving: Path) -> list[Path]:
+    """Delete half-written serving copies (and their WAL) of processes that no longer run; return them.
+
+    A publish killed before its rename leaves `.serving.duckdb.<pid>.tmp`; nothing else removes it.
+    """
+    removed = []
+    for leftover in serving.parent.glob(f".{serving.name}.*.tmp*"):
+        pid = leftover.name.removeprefix(f".{serving.name}.").split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True

@@ -136,6 +136,25 @@ class LandingStore:
             out.append(Landed(folder / record["file"], record))
         return out
 
+    def meta_files(self) -> frozenset[Path]:
+        """The sidecar of every landed body: what a writing command compares to find what it landed."""
+        return frozenset(self.root.glob(f"*/*/*{META_SUFFIX}"))
+
+    def arrived_since(self, before: frozenset[Path]) -> list[Landed]:
+        """The bodies landed after `before` (a `meta_files()` result) was taken."""
+        arrived = []
+        for meta_path in sorted(self.meta_files() - before):
+            record = json.loads(meta_path.read_text(encoding="utf-8"))
+            arrived.append(Landed(meta_path.with_name(record["file"]), record))
+        return arrived
+
+    def remove_temp_files(self) -> list[Path]:
+        """Delete bodies and sidecars a killed writer left half-written (`_write_atomically`'s `.tmp`)."""
+        leftovers = sorted(self.root.glob("*/*/*.tmp"))
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        return leftovers
+
     def quarantine(self, landed: Landed, reason: str) -> Path:
         """Move a bad body out of landing, with its sidecar and a plain-text reason."""
         folder = self.quarantine_root / landed.meta["source"] / landed.meta["table"]

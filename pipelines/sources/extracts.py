@@ -15,7 +15,9 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -41,6 +43,15 @@ OTHER_MAGIC = {
     b"\xff\xfe": "UTF-16 text (Excel's 'Unicode text'): save it as 'CSV UTF-8'",
     b"\xfe\xff": "UTF-16 text: save it as UTF-8",
 }
+NOT_A_FILE = {
+    stat.S_IFDIR: "a directory, not a file",
+    stat.S_IFIFO: "a named pipe (FIFO), not a file",
+    stat.S_IFSOCK: "a socket, not a file",
+    stat.S_IFCHR: "a device, not a file",
+    stat.S_IFBLK: "a device, not a file",
+}
+# Longest line a text extract may have (csv's own field limit is 131,072 characters); JSON bodies are one line.
+MAX_LINE = 100_000
 DST_MARKERS = frozenset({"TID", "INDHOLD"})
 # Share of a table's labels a header must carry to be reported as that table with columns missing.
 LOOKS_LIKE = 0.5
@@ -59,6 +70,7 @@ class Extract:
     lang: str | None = None
     presentation: str | None = None  # "code" | "label"
     sheet: str | None = None
+    first_line: int | None = None  # the file line (sheet row) of data row 1; None for JSON
 
 
 @dataclass(frozen=True)
@@ -84,10 +96,7 @@ def read_extract(path: Path, areas: Mapping[str, str] | None = None) -> Extract:
     """
     path = Path(path)
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(source, [Problem(None, None, f"cannot read the file: {exc.strerror}")]) from exc
+    raw = _read_regular_file(path, source)
     digest = hashlib.sha256(raw).hexdigest()
     if not raw.removeprefix(BOM).strip():
         raise _line_error(source, 1, None, "the file is empty")
@@ -101,7 +110,50 @@ def read_extract(path: Path, areas: Mapping[str, str] | None = None) -> Extract:
     text = _decode(raw, source)
     if text.lstrip().startswith(("{", "[")):
         return _from_json(text, raw, path, digest, areas)
+    _check_line_lengths(text, source)
     return _from_grid(_text_grid(text, source), path, digest, areas)
+
+
+def _read_regular_file(path: Path, source: str) -> bytes:
+    """The bytes of `path` if it is a regular file (after symlinks); anything else is an InputError.
+
+    Opened without blocking and checked on the open descriptor: reading a FIFO would wait for a
+    writer for ever, and a check before opening could be raced.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError as exc:
+        what = f"a symbolic link to {os.readlink(path)!r}, which does not exist" if path.is_symlink() else None
+        raise InputError.single(source, what or "no such file") from exc
+    except OSError as exc:  # a socket cannot be opened at all; say what it is when it can be told
+        try:
+            _refuse_unless_regular(path.stat().st_mode, source)
+        except OSError:
+            pass
+        raise InputError.single(source, f"cannot open the file: {exc.strerror}") from exc
+    try:
+        _refuse_unless_regular(os.fstat(fd).st_mode, source)
+    except InputError:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as file:
+        try:
+            return file.read()
+        except OSError as exc:
+            raise InputError.single(source, f"cannot read the file: {exc.strerror}") from exc
+
+
+def _refuse_unless_regular(mode: int, source: str) -> None:
+    if not stat.S_ISREG(mode):
+        kind = NOT_A_FILE.get(stat.S_IFMT(mode), "not a regular file")
+        raise InputError.single(source, f"{kind}: give the path of an extract file")
+
+
+def _check_line_lengths(text: str, source: str) -> None:
+    """A text extract's lines are short; a very long one is not an extract (and csv refuses fields that long)."""
+    line, length = max(enumerate(map(len, text.split("\n")), start=1), key=lambda item: item[1])
+    if length > MAX_LINE:
+        raise _line_error(source, line, None, f"{length:,} characters long; an extract's lines are under {MAX_LINE:,}")
 
 
 def _from_json(text: str, raw: bytes, path: Path, digest: str, areas: Mapping[str, str] | None) -> Extract:
@@ -134,7 +186,7 @@ def _from_grid(grid: _Grid, path: Path, digest: str, areas: Mapping[str, str] | 
     frame = to_frame(grid.header, grid.rows, spec, grid.source, first_line=first_line)
     _check_areas(frame, spec, areas, grid.source, first_line)
     fmt = "xlsx" if grid.sheet else "jobindsats-csv"
-    return Extract(path, "jobindsats", spec.table_id, fmt, frame, digest, "da", "label", grid.sheet)
+    return Extract(path, "jobindsats", spec.table_id, fmt, frame, digest, "da", "label", grid.sheet, first_line)
 
 
 def _from_tilsyn(grid: _Grid, path: Path, digest: str) -> Extract:

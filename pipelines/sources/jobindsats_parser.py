@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,6 +25,11 @@ TABLES_TOML = Path(__file__).resolve().parents[1] / "config" / "jobindsats_table
 # Cells jobindsats and its CSV exports use for "no number here" (discretionised or unavailable).
 MISSING_TOKENS = frozenset({"", "-", ".", "..", "null"})
 COLUMN_TYPES = ("text", "count", "decimal")
+# Numbers as the API and the CSV exports write them, ASCII digits only: "4980", "2.8", "9,08", "1.234,5".
+# Python's float() would also take "٤٣", "1_000" and "1e30"; those are not numbers a source writes.
+NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d+)?|(\d{1,3}(\.\d{3})+|\d+),\d+)", re.ASCII)
+# A count is stored as BIGINT (Int64).
+COUNT_LIMIT = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -125,22 +132,32 @@ def parse_number(value: Any, kind: str) -> float | int | None:
     if isinstance(value, bool):
         raise ValueError(f"expected a number, got {value!r}")
     if isinstance(value, str):
-        text = value.strip()
+        text = value.strip(" \t")
         if text in MISSING_TOKENS:
             return None
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError(f"expected a number, got {value!r}") from None
-    if not isinstance(value, int | float) or not math.isfinite(value):
+        if not NUMBER_TEXT.fullmatch(text):
+            raise ValueError(f"expected a number, got {value!r}{_odd_character(text)}")
+        value = float(text.replace(".", "").replace(",", ".")) if "," in text else float(text)
+    if not isinstance(value, int | float) or (isinstance(value, float) and not math.isfinite(value)):
         raise ValueError(f"expected a number, got {value!r}")
     if kind == "count":
-        if value != int(value):
+        if isinstance(value, float) and not value.is_integer():
             raise ValueError(f"expected a whole number, got {value!r}")
+        if abs(value) > COUNT_LIMIT:
+            raise ValueError(f"{value!r} is out of range: a count is at most {COUNT_LIMIT:,}")
         return int(value)
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # a JSON integer of hundreds of digits
+        raise ValueError(f"{value!r} is out of range for a decimal number") from None
+
+
+def _odd_character(text: str) -> str:
+    """A hint naming a character an editor may not show, e.g. a superscript two or a no-break space."""
+    odd = next((c for c in text if not (c.isascii() and c.isprintable())), None)
+    if odd is None:
+        return ""
+    return f" ({unicodedata.name(odd, f'U+{ord(odd):04X}')} is not allowed in a number)"
 
 
 def to_frame(
@@ -190,11 +207,12 @@ def to_frame(
     # each other in `duplicated` but not in `==`, and the repeat would only restate that problem.
     complete = frame[list(spec.key)].notna().all(axis=1)
     duplicated = frame.duplicated(list(spec.key), keep="first") & complete
+    # The first row of each key, found by one grouping (comparing each repeat with every row is quadratic).
+    first_of = frame.index.to_series().groupby([frame[k] for k in spec.key], dropna=False).transform("first")
     for index in frame.index[duplicated]:
-        first = frame.index[(frame[list(spec.key)] == frame.loc[index, list(spec.key)]).all(axis=1)][0]
         key = ", ".join(f"{label_of[k]}={frame.at[index, k]!r}" for k in spec.key)
         problems.append(
-            problem(index + 1, None, f"repeats {_unit(first_line)} {_number(first + 1, first_line)} ({key})")
+            problem(index + 1, None, f"repeats {_unit(first_line)} {_number(first_of[index] + 1, first_line)} ({key})")
         )
     if problems:
         raise InputError(source, sorted(problems, key=lambda p: p.row or 0))

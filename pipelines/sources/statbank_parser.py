@@ -21,7 +21,8 @@ TIME = "TID"
 VALUE = "INDHOLD"
 # ".." is DST's missing token; BULK leaves the cell empty; some exports write "-".
 MISSING_TOKENS = frozenset({"", "..", "-"})
-NUMBER = {"da": re.compile(r"-?\d+(,\d+)?"), "en": re.compile(r"-?\d+(\.\d+)?")}
+# ASCII digits: `\d` alone also matches '٤', which to_numeric would then quietly turn into a missing value.
+NUMBER = {"da": re.compile(r"-?\d+(,\d+)?", re.ASCII), "en": re.compile(r"-?\d+(\.\d+)?", re.ASCII)}
 # DST value ids are upper-case letters, digits and a few signs: a lower-case letter or a space means a label.
 LABEL_SIGN = re.compile(r"[a-zæøå\s]")
 ENGLISH_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")

@@ -27,12 +27,15 @@ import pandas as pd
 
 from pipelines.errors import InputError, Problem
 from pipelines.resources.landing import Origin
+from pipelines.sources.jobindsats_parser import COUNT_LIMIT
 from schemas.tilsyn import MAALINGER, TilsynTaelling
 from schemas.validation import validate
 
 SOURCE = "tilsyn"
 TABLE_ID = "fokusmaal_taelling"
 FORMAT = "tilsyn-csv"
+# ASCII digits only: str.isdigit() also takes '²' and '٤', which int() then refuses or misreads.
+WHOLE_NUMBER = re.compile(r"\d+", re.ASCII)
 HEADER = ("Periode", "Område", "Fokusmål", "Berettigede", "Opfyldt")
 COLUMNS = dict(zip(HEADER, ("periode", "omraade_navn", "maaling", "berettigede", "opfyldt"), strict=True))
 LABEL = {name: label for label, name in COLUMNS.items()}
@@ -59,8 +62,11 @@ def parse_rows(header: list[str], rows: list[list[Any]], source: str, first_line
                 if isinstance(value, float) and value.is_integer():
                     text = str(int(value))
                 digits = text.replace(".", "")  # thousands separator as Danish exports write it
-                if not digits.isdigit():
-                    problems.append(Problem(line, label, f"not a whole number: {text!r}", unit="line"))
+                wrong = None if WHOLE_NUMBER.fullmatch(digits) else f"not a whole number: {text!r}"
+                if wrong is None and int(digits) > COUNT_LIMIT:
+                    wrong = f"{text} is out of range: a count is at most {COUNT_LIMIT:,}"
+                if wrong:
+                    problems.append(Problem(line, label, wrong, unit="line"))
                     record[name] = None
                     continue
                 record[name] = int(digits)
