@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipelines import settings
 
 # Step-by-step events stay in the instance (and the UI); the terminal gets warnings and the summary.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Errors whose text already says what failed and where: printed without their class path.
+EXPLAINED_ERRORS = frozenset({"ApiError", "StatbankApiError", "InputError", "QueryError"})
 
 
 def _instance():
@@ -25,17 +31,116 @@ def _instance():
     return dg.DagsterInstance.ephemeral()
 
 
-def _summary(serving) -> str:
+PUBLISH_KEY = ("publish", "serving_duckdb")
+# The CLI prints its own progress and summary: Dagster's console logger would add a stack trace per failure.
+CLI_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}, "progress": {}}}
+
+
+class Progress(logging.Handler):
+    """One short stderr line as each step starts and ends (rows, seconds), and the run's warnings, kept for the end."""
+
+    def __init__(self, quiet: bool, stream=None):
+        super().__init__(logging.INFO)
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+        self.started: dict[str, float] = {}
+        self.rows: dict[str, int] = {}
+        self.warnings: list[str] = []
+
+    def _say(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=self.stream, flush=True)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event, step = meta.get("dagster_event"), meta.get("step_key") or "run"
+        if event is None:
+            if record.levelno >= logging.WARNING:
+                self.warnings.append(f"{step}: {meta.get('orig_message', record.getMessage())}")
+            return
+        kind = event.event_type_value
+        if kind == "STEP_START":
+            self.started[step] = time.perf_counter()
+            self._say(f"  {step} ...")
+        elif kind == "ASSET_MATERIALIZATION":
+            count = event.event_specific_data.materialization.metadata.get("dagster/row_count")
+            if count is not None:
+                self.rows[step] = self.rows.get(step, 0) + int(count.value)
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
+            seconds = time.perf_counter() - self.started.get(step, time.perf_counter())
+            rows = f"{self.rows[step]:,} rows, " if step in self.rows else ""
+            self._say(f"  {step} {'done' if kind == 'STEP_SUCCESS' else 'FAILED'}: {rows}{seconds:.1f} s")
+
+
+def _with_progress(job, progress: Progress):
+    """`job` with a `progress` logger that feeds `progress` (the console logger stays, silenced by the config)."""
+    import dagster as dg
+
+    @dg.logger
+    def progress_logger(_context) -> logging.Logger:
+        log = logging.Logger("jobindblik.progress", logging.INFO)
+        log.addHandler(progress)
+        return log
+
+    return job.with_logger_defs({**dg.default_loggers(), "progress": progress_logger})
+
+
+def _key_columns(table: str, columns: list[str]) -> list[str]:
+    """The columns that identify a row of a published table, from its pandera model (none when it declares none)."""
+    from schemas.registry import model_for, to_schema
+
+    model = model_for(table)
+    if model is None:
+        return []
+    schema = to_schema(model)
+    key = list(schema.unique or []) or [name for name, column in schema.columns.items() if column.unique]
+    return key if key and set(key) <= set(columns) else []
+
+
+def _changes(conn, table: str) -> str:
+    """Rows added / changed / removed in `table` against the attached copy `before` (by key where one is declared)."""
+    columns = [c for (c,) in conn.execute(f"select column_name from (describe {table})").fetchall()]
+    schema, name = table.split(".")
+    old = f"before.{schema}.{name}"
+    exists = conn.execute(
+        "select count(*) from duckdb_tables() where database_name = 'before' and schema_name = ? and table_name = ?",
+        [schema, name],
+    ).fetchone()[0]
+    if not exists:
+        return "new table"
+    old_columns = [c for (c,) in conn.execute(f"select column_name from (describe {old})").fetchall()]
+    if old_columns != columns:
+        return "columns changed"
+    cols = ", ".join(columns)
+    differing_new = conn.execute(f"select count(*) from (select {cols} from {table} except all select {cols} from {old})")
+    differing_old = conn.execute(f"select count(*) from (select {cols} from {old} except all select {cols} from {table})")
+    plus, minus = differing_new.fetchone()[0], differing_old.fetchone()[0]
+    key = _key_columns(table, columns)
+    if not key:
+        return f"+{plus:,} -{minus:,}"
+    on = " and ".join(f"n.{c} is not distinct from o.{c}" for c in key)
+    added = conn.execute(f"select count(*) from {table} n anti join {old} o on {on}").fetchone()[0]
+    removed = conn.execute(f"select count(*) from {old} o anti join {table} n on {on}").fetchone()[0]
+    return f"+{added:,} ~{plus - added:,} -{removed:,}"
+
+
+def _summary(serving: Path, before: Path | None = None) -> str:
+    """Each published table's rows, and with `before` (the serving copy the run replaced) what changed in it."""
     import duckdb
 
     conn = duckdb.connect(str(serving), read_only=True)
     try:
+        if before is not None:
+            conn.execute("attach ? as before (read_only)", [str(before)])
         tables = conn.execute(
-            "select table_schema || '.' || table_name from information_schema.tables order by 1"
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_catalog = current_database() order by 1"
         ).fetchall()
-        lines = [
-            f"  {name:<28} {conn.execute(f'select count(*) from {name}').fetchone()[0]:>8,} rows" for (name,) in tables
-        ]
+        lines = []
+        for (name,) in tables:
+            count = conn.execute(f"select count(*) from {name}").fetchone()[0]
+            change = _changes(conn, name) if before is not None else "new copy"
+            lines.append(f"  {name:<28} {count:>8,} rows  {change}")
         example = conn.execute(
             "select omraade_navn, periode, forventet_antal, faktisk_antal, forskel_antal, forventet_andel, "
             "faktisk_andel, forskel_pct_point, placering from mart.benchmark "
@@ -43,6 +148,8 @@ def _summary(serving) -> str:
         ).fetchone()
     finally:
         conn.close()
+    if before is not None:
+        lines.insert(0, "  rows per table, then the change against the copy before this run: +added ~changed -removed")
     if example:
         name, periode, fv, fk, fa, fva, fka, pp, rank = example
         lines.append(
@@ -52,60 +159,131 @@ def _summary(serving) -> str:
     return "\n".join(lines)
 
 
-def _execute(defs, source: str, assets, tags, started: float) -> int:
+@contextmanager
+def _serving_before(serving: Path):
+    """The serving copy as it is before the run (a hard link: publish replaces the file, the link keeps the old one)."""
+    if not serving.exists():
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix=".before-run-", dir=serving.parent))
+    kept = folder / serving.name
+    try:
+        try:
+            os.link(serving, kept)
+        except OSError:  # a file system without hard links
+            shutil.copy2(serving, kept)
+        yield kept
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _reason(event) -> str:
+    """A failed step's reason on one line; our own errors without their class path (their text names the input)."""
+    data = event.step_failure_data
+    if data.user_failure_data and data.user_failure_data.description:
+        text = data.user_failure_data.description
+    else:
+        error = data.error
+        while error.cause is not None:  # the framework wraps the asset's own error
+            error = error.cause
+        text = error.message.strip()
+        if error.cls_name in EXPLAINED_ERRORS:
+            text = text.split(": ", 1)[-1]
+    lines = text.strip().splitlines() or ["(no message)"]
+    return lines[0] + (" ..." if len(lines) > 1 else "")
+
+
+def _execute(defs, source: str, assets, tags, started: float, quiet: bool = False) -> int:
     """Run `refresh_all` (or the `assets` part of it) and report as a person would want to read it."""
+    import dagster as dg
+
     warehouse = settings.warehouse_path()
-    job = defs.resolve_job_def("refresh_all")
-    with _instance() as instance:
+    serving = warehouse.with_name("serving.duckdb")
+    progress = Progress(quiet)
+    job = _with_progress(defs.resolve_job_def("refresh_all"), progress)
+    with _serving_before(serving) as before, _instance() as instance:
         result = job.execute_in_process(
-            instance=instance, run_config=QUIET, tags=tags, asset_selection=assets, raise_on_error=False
+            instance=instance, run_config=CLI_RUN_CONFIG, tags=tags, asset_selection=assets, raise_on_error=False
         )
+        published = any(e.asset_key == dg.AssetKey(PUBLISH_KEY) for e in result.get_asset_materialization_events())
+        changes = _summary(serving, before) if published else ""
     elapsed = time.perf_counter() - started
+    for warning in progress.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if not result.success:
         print(f"jobindblik ({source}) failed after {elapsed:.1f} s:", file=sys.stderr)
-        for event in result.get_step_failure_events():
-            data = event.step_failure_data
-            error = data.error
-            while error.cause is not None:  # the framework wraps the asset's own error
-                error = error.cause
-            reason = data.user_failure_data.description if data.user_failure_data else error.message.strip()
-            print(f"  {event.step_key}: {reason}", file=sys.stderr)
-        for check in result.get_asset_check_evaluations():
-            if not check.passed:
-                print(f"  check {check.asset_check_key.to_user_string()} failed: {check.description}", file=sys.stderr)
-        print(
-            "serving.duckdb was not republished: BI tools still see the last good run. Rejected input is in "
-            "quarantine and left staging as it was; a failed check leaves its table as this run wrote it.",
-            file=sys.stderr,
-        )
+        failures = result.get_step_failure_events()
+        for event in failures:
+            print(f"  {event.step_key}: {_reason(event)}", file=sys.stderr)
+        failed_checks = [check for check in result.get_asset_check_evaluations() if not check.passed]
+        for check in failed_checks:
+            print(f"  check {check.asset_check_key.to_user_string()} failed: {check.description}", file=sys.stderr)
+        if published:
+            print(
+                f"serving.duckdb was republished ({serving}): BI tools see the new copy; the tables the failed steps "
+                "feed hold what the last good run gave them.",
+                file=sys.stderr,
+            )
+            print(changes, file=sys.stderr)
+        else:
+            print("serving.duckdb was not republished: BI tools still see the last good copy.", file=sys.stderr)
+        if any(e.step_failure_data.user_failure_data and "quarantined" in e.step_failure_data.user_failure_data.metadata
+               for e in failures):
+            print("Rejected input is in quarantine; staging keeps what it had for it.", file=sys.stderr)
+        if failed_checks:
+            print("A failed check leaves its table as this run wrote it; nothing downstream of it ran.", file=sys.stderr)
         return 1
-    serving = warehouse.with_name("serving.duckdb")
     print(f"jobindblik ({source}) finished in {elapsed:.1f} s")
     print(f"warehouse: {warehouse}\nserving copy for BI: {serving}")
-    print(_summary(serving))
+    print(changes if published else "serving.duckdb: nothing to republish in this run")
     return 0
 
 
-def run(source: str, only_new: bool = False, months: tuple[str, str] | None = None) -> int:
+def _missing_token(source: str) -> str | None:
+    """The one line to print when the live source has no token to send (checked before any request)."""
+    if source == "live" and not os.environ.get("JOBINDSATS_TOKEN", "").strip():
+        return "JOBINDSATS_TOKEN is not set or empty: the live source needs your jobindsats.dk API token in it"
+    return None
+
+
+def _new_releases(defs) -> list:
+    """What the sources have published since the last load, asked through resources resolved as a run would."""
+    import dagster as dg
+
+    from pipelines.whats_new import new_jobindsats_tables, new_statbank_tables
+
+    wanted = {name: defs.resources[name] for name in ("warehouse", "jobindsats", "statbank")}
+    with dg.build_resources(wanted) as resources:
+        landing = resources.warehouse.landing()
+        return new_jobindsats_tables(resources.jobindsats, landing) + new_statbank_tables(resources.statbank, landing)
+
+
+def run(source: str, only_new: bool = False, months: tuple[str, str] | None = None, quiet: bool = False) -> int:
+    from pipelines.errors import InputError
     from pipelines.partitions import all_partitions_tags, partition_key_of, range_tags
-    from pipelines.whats_new import new_jobindsats_tables, new_statbank_tables, release_plan
+    from pipelines.sources.http import ApiError
+    from pipelines.whats_new import release_plan
 
     started = time.perf_counter()
+    if problem := _missing_token(source):
+        print(f"jobindblik run ({source}): {problem}", file=sys.stderr)
+        return 2
     defs = _definitions(source)
     assets, tags = None, all_partitions_tags()
     if months:  # a backfill: every table, with the monthly ones limited to these months
         tags = range_tags(partition_key_of(months[0]), partition_key_of(months[1]))
     if only_new:
-        resources = defs.resources
-        landing = resources["warehouse"].landing()
-        new = new_jobindsats_tables(resources["jobindsats"], landing) + new_statbank_tables(
-            resources["statbank"], landing
-        )
+        try:
+            new = _new_releases(defs)
+        except (ApiError, InputError) as error:
+            print(f"jobindblik run ({source}, only new) failed: {error}", file=sys.stderr)
+            print("Nothing ran: the warehouse and serving.duckdb are as they were.", file=sys.stderr)
+            return 1
         if not new:
             print(f"jobindblik run ({source}, only new): nothing new, checked in {time.perf_counter() - started:.1f} s")
             return 0
         assets, tags = release_plan(new, defs.resolve_asset_graph())
-    return _execute(defs, source, assets, tags, started)
+    return _execute(defs, source, assets, tags, started, quiet)
 
 
 def ingest(paths: list[Path], source: str) -> int:
@@ -179,6 +357,9 @@ def main(argv: list[str] | None = None) -> int:
         default="sample",
         help="sample: the bundled data, offline (default); live: the APIs, reads JOBINDSATS_TOKEN",
     )
+    run_parser.add_argument(
+        "--quiet", action="store_true", help="no progress lines on stderr while the run works (the summary stays)"
+    )
     which = run_parser.add_mutually_exclusive_group()
     which.add_argument(
         "--only-new",
@@ -205,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "dictionary":
         return dictionary(args.output)
     if args.command == "run":
-        return run(args.source, args.only_new, tuple(args.months) if args.months else None)
+        return run(args.source, args.only_new, tuple(args.months) if args.months else None, args.quiet)
     if args.command == "ingest":
         return ingest(args.files, args.source)
     return 2

@@ -48,8 +48,11 @@ def make_resources(warehouse: Path, source: str = "sample", sample_dir: Path = s
             token=dg.EnvVar("JOBINDSATS_TOKEN"),
             base_url=settings.jobindsats_base_url(),
             cache_dir=str(warehouse.parent / "cache"),
+            timeout_s=settings.http_timeout_s(),
         )
-        statbank: StatbankClient = StatbankApiClient(base_url=settings.statbank_base_url())
+        statbank: StatbankClient = StatbankApiClient(
+            base_url=settings.statbank_base_url(), timeout_s=settings.http_timeout_s()
+        )
     else:
         jobindsats = JobindsatsSnapshotClient(sample_dir=str(sample_dir))
         statbank = StatbankSnapshotClient(sample_dir=str(sample_dir))
