@@ -40,7 +40,7 @@ class Progress(logging.Handler):
     """One short stderr line as each step starts and ends (rows, seconds), and the run's warnings, kept for the end."""
 
     def __init__(self, quiet: bool, stream=None):
-        super().__init__(logging.INFO)
+        super().__init__(logging.DEBUG)  # Dagster logs its step events at DEBUG
         self.quiet = quiet
         self.stream = stream or sys.stderr
         self.started: dict[str, float] = {}
@@ -78,7 +78,7 @@ def _with_progress(job, progress: Progress):
 
     @dg.logger
     def progress_logger(_context) -> logging.Logger:
-        log = logging.Logger("jobindblik.progress", logging.INFO)
+        log = logging.Logger("jobindblik.progress", logging.DEBUG)
         log.addHandler(progress)
         return log
 
@@ -112,9 +112,10 @@ def _changes(conn, table: str) -> str:
     if old_columns != columns:
         return "columns changed"
     cols = ", ".join(columns)
-    differing_new = conn.execute(f"select count(*) from (select {cols} from {table} except all select {cols} from {old})")
-    differing_old = conn.execute(f"select count(*) from (select {cols} from {old} except all select {cols} from {table})")
-    plus, minus = differing_new.fetchone()[0], differing_old.fetchone()[0]
+    plus, minus = (
+        conn.execute(f"select count(*) from (select {cols} from {a} except all select {cols} from {b})").fetchone()[0]
+        for a, b in ((table, old), (old, table))
+    )
     key = _key_columns(table, columns)
     if not key:
         return f"+{plus:,} -{minus:,}"

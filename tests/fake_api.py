@@ -33,7 +33,7 @@ V2_401 = {"Forkert nøgle eller nøglen er udløbet.": ""}
 
 @dataclass
 class Reply:
-    """One scripted answer: a status, a body and headers, sent after `stall_s` seconds (a hung server)."""
+    """One scripted answer: a status, headers and a body, the body `stall_s` seconds after the headers (a hung server)."""
 
     status: int = 200
     body: bytes | str | dict | list = b""
@@ -185,8 +185,6 @@ class FakeApi:
                     reply = api.answer(self.command, url.path, query, self.headers, self.rfile.read(length))
                 except Exception as exc:  # a bug in the fake shows as a 500 naming it, not a dropped connection
                     reply = Reply(500, {"code": 500, "cause": f"fake server: {type(exc).__name__}: {exc}"})
-                if reply.stall_s:
-                    time.sleep(reply.stall_s)
                 payload = reply.payload()
                 try:
                     self.send_response(reply.status)
@@ -195,6 +193,8 @@ class FakeApi:
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
                     self.end_headers()
+                    self.wfile.flush()
+                    time.sleep(reply.stall_s)  # a stall after the headers: what requests once called a ConnectionError
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
                     pass
