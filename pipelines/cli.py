@@ -247,14 +247,19 @@ def _missing_token(source: str) -> str | None:
     return None
 
 
-def _new_releases(defs) -> list:
-    """What the sources have published since the last load, asked through resources resolved as a run would."""
+def _new_releases(source: str) -> list:
+    """What the sources have published since the last load, asked through resources resolved as a run would.
+
+    The catalogue is the question itself, so it is asked fresh, not from the metadata cache (which
+    this also refreshes for the run that follows).
+    """
     import dagster as dg
 
+    from pipelines.definitions import make_resources
     from pipelines.whats_new import new_jobindsats_tables, new_statbank_tables
 
-    wanted = {name: defs.resources[name] for name in ("warehouse", "jobindsats", "statbank")}
-    with dg.build_resources(wanted) as resources:
+    wanted = make_resources(settings.warehouse_path(), source, fresh_metadata=True)
+    with dg.build_resources({name: wanted[name] for name in ("warehouse", "jobindsats", "statbank")}) as resources:
         landing = resources.warehouse.landing()
         return new_jobindsats_tables(resources.jobindsats, landing) + new_statbank_tables(resources.statbank, landing)
 
@@ -275,7 +280,7 @@ def run(source: str, only_new: bool = False, months: tuple[str, str] | None = No
         tags = range_tags(partition_key_of(months[0]), partition_key_of(months[1]))
     if only_new:
         try:
-            new = _new_releases(defs)
+            new = _new_releases(source)
         except (ApiError, InputError) as error:
             print(f"jobindblik run ({source}, only new) failed: {error}", file=sys.stderr)
             print("Nothing ran: the warehouse and serving.duckdb are as they were.", file=sys.stderr)

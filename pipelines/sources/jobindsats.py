@@ -128,7 +128,7 @@ class JobindsatsApiClient(JobindsatsClient):
             breaker=self._breaker,
         )
 
-    def _cached(self, path: str, parse: Callable[[Any], T], on_disk: bool = True) -> T:
+    def _cached(self, path: str, parse: Callable[[Any], T]) -> T:
         """A parsed metadata document, from the cache while it is younger than the TTL.
 
         Only a document that parses is cached, and the disk copy is written atomically, so a bad
@@ -140,9 +140,7 @@ class JobindsatsApiClient(JobindsatsClient):
         if hit and now - hit[0] < ttl_s:
             return hit[1]
         cache_file = (
-            Path(self.cache_dir) / "jobindsats" / (path.replace("/", "_") + ".json")
-            if self.cache_dir and on_disk
-            else None
+            Path(self.cache_dir) / "jobindsats" / (path.replace("/", "_") + ".json") if self.cache_dir else None
         )
         parsed = None
         if cache_file and cache_file.exists() and now - cache_file.stat().st_mtime < ttl_s:
@@ -166,8 +164,7 @@ class JobindsatsApiClient(JobindsatsClient):
 
     def catalogue(self) -> list[CatalogueEntry]:
         source = describe_request("tables", {"format": "json"})
-        # Asked once per run, never from disk: it is what tells the nightly run that a table has a new release.
-        return self._cached("tables", lambda payload: parse_catalogue(payload, source), on_disk=False)
+        return self._cached("tables", lambda payload: parse_catalogue(payload, source))
 
     def table_metadata(self, table_id: str) -> TableMetadata:
         path = f"table/{table_id.lower()}"
