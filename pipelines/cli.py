@@ -33,6 +33,8 @@ def _instance():
 
 PUBLISH_KEY = ("publish", "serving_duckdb")
 # The CLI prints its own progress and summary: Dagster's console logger would add a stack trace per failure.
+# How Dagster says a step was skipped because a step it depends on failed: counted, not repeated per step.
+NOT_RUN = "Dependencies for step"
 CLI_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}, "progress": {}}}
 
 
@@ -46,6 +48,7 @@ class Progress(logging.Handler):
         self.started: dict[str, float] = {}
         self.rows: dict[str, int] = {}
         self.warnings: list[str] = []
+        self.not_run = 0  # steps skipped because something upstream failed
 
     def _say(self, text: str) -> None:
         if not self.quiet:
@@ -55,8 +58,11 @@ class Progress(logging.Handler):
         meta = getattr(record, "dagster_meta", None) or {}
         event, step = meta.get("dagster_event"), meta.get("step_key") or "run"
         if event is None:
-            if record.levelno >= logging.WARNING:
-                self.warnings.append(f"{step}: {meta.get('orig_message', record.getMessage())}")
+            message = meta.get("orig_message", record.getMessage())
+            if message.startswith(NOT_RUN):
+                self.not_run += 1
+            elif record.levelno == logging.WARNING:  # errors reach the summary as failures
+                self.warnings.append(f"{step}: {message}")
             return
         kind = event.event_type_value
         if kind == "STEP_START":
@@ -194,6 +200,13 @@ def _reason(event) -> str:
     return lines[0] + (" ..." if len(lines) > 1 else "")
 
 
+def _quarantined(event) -> str | None:
+    """Where a failed step put the input it rejected (None when it rejected none)."""
+    failure = event.step_failure_data.user_failure_data
+    moved = failure.metadata.get("quarantined") if failure is not None else None
+    return moved.value if moved is not None else None
+
+
 def _execute(defs, source: str, assets, tags, started: float, quiet: bool = False) -> int:
     """Run `refresh_all` (or the `assets` part of it) and report as a person would want to read it."""
     import dagster as dg
@@ -219,6 +232,8 @@ def _execute(defs, source: str, assets, tags, started: float, quiet: bool = Fals
         failed_checks = [check for check in result.get_asset_check_evaluations() if not check.passed]
         for check in failed_checks:
             print(f"  check {check.asset_check_key.to_user_string()} failed: {check.description}", file=sys.stderr)
+        if progress.not_run:
+            print(f"  ({progress.not_run} steps that depend on these did not run)", file=sys.stderr)
         if published:
             print(
                 f"serving.duckdb was republished ({serving}): BI tools see the new copy; the tables the failed steps "
@@ -228,11 +243,10 @@ def _execute(defs, source: str, assets, tags, started: float, quiet: bool = Fals
             print(changes, file=sys.stderr)
         else:
             print("serving.duckdb was not republished: BI tools still see the last good copy.", file=sys.stderr)
-        if any(e.step_failure_data.user_failure_data and "quarantined" in e.step_failure_data.user_failure_data.metadata
-               for e in failures):
-            print("Rejected input is in quarantine; staging keeps what it had for it.", file=sys.stderr)
+        for moved in filter(None, map(_quarantined, failures)):
+            print(f"Rejected input is in quarantine: {moved}; staging keeps what it had.", file=sys.stderr)
         if failed_checks:
-            print("A failed check leaves its table as this run wrote it; nothing downstream of it ran.", file=sys.stderr)
+            print("A failed check leaves its table as this run wrote it; nothing after it ran.", file=sys.stderr)
         return 1
     print(f"jobindblik ({source}) finished in {elapsed:.1f} s")
     print(f"warehouse: {warehouse}\nserving copy for BI: {serving}")

@@ -33,7 +33,7 @@ V2_401 = {"Forkert nøgle eller nøglen er udløbet.": ""}
 
 @dataclass
 class Reply:
-    """One scripted answer: a status, headers and a body, the body `stall_s` seconds after the headers (a hung server)."""
+    """One scripted answer: status, headers and body; the body `stall_s` seconds after the headers (a hung server)."""
 
     status: int = 200
     body: bytes | str | dict | list = b""
