@@ -104,7 +104,11 @@ def _key_columns(table: str, columns: list[str]) -> list[str]:
 
 
 def _changes(conn, table: str) -> str:
-    """Rows added / changed / removed in `table` against the attached copy `before` (by key where one is declared)."""
+    """Rows added / changed / removed in `table` against the attached copy `before`.
+
+    Rows are compared by a 64-bit hash of their values, and matched by a hash of their key where the
+    model declares one (without a key a changed row counts as one removed and one added).
+    """
     columns = [c for (c,) in conn.execute(f"select column_name from (describe {table})").fetchall()]
     schema, name = table.split(".")
     old = f"before.{schema}.{name}"
@@ -114,21 +118,21 @@ def _changes(conn, table: str) -> str:
     ).fetchone()[0]
     if not exists:
         return "new table"
-    old_columns = [c for (c,) in conn.execute(f"select column_name from (describe {old})").fetchall()]
-    if old_columns != columns:
+    if [c for (c,) in conn.execute(f"select column_name from (describe {old})").fetchall()] != columns:
         return "columns changed"
-    cols = ", ".join(columns)
-    plus, minus = (
-        conn.execute(f"select count(*) from (select {cols} from {a} except all select {cols} from {b})").fetchone()[0]
-        for a, b in ((table, old), (old, table))
-    )
     key = _key_columns(table, columns)
-    if not key:
-        return f"+{plus:,} -{minus:,}"
-    on = " and ".join(f"n.{c} is not distinct from o.{c}" for c in key)
-    added = conn.execute(f"select count(*) from {table} n anti join {old} o on {on}").fetchone()[0]
-    removed = conn.execute(f"select count(*) from {old} o anti join {table} n on {on}").fetchone()[0]
-    return f"+{added:,} ~{plus - added:,} -{removed:,}"
+    hashed = f"hash({', '.join(key or columns)}) as kh, hash({', '.join(columns)}) as rh"
+    added, changed, removed = conn.execute(
+        f"with n as (select {hashed} from {table}), o as (select {hashed} from {old}) select "
+        "(select count(*) from n anti join o using (kh)), "
+        "(select count(*) from n join o using (kh) where n.rh <> o.rh), "
+        "(select count(*) from o anti join n using (kh))"
+        if key
+        else f"with n as (select {hashed} from {table}), o as (select {hashed} from {old}) select "
+        "(select count(*) from (select rh from n except all select rh from o)), 0, "
+        "(select count(*) from (select rh from o except all select rh from n))"
+    ).fetchone()
+    return f"+{added:,} ~{changed:,} -{removed:,}" if key else f"+{added:,} -{removed:,}"
 
 
 def _summary(serving: Path, before: Path | None = None) -> str:
@@ -137,6 +141,7 @@ def _summary(serving: Path, before: Path | None = None) -> str:
 
     conn = duckdb.connect(str(serving), read_only=True)
     try:
+        conn.execute("set enable_progress_bar = false")  # it would draw on stdout, between the summary lines
         if before is not None:
             conn.execute("attach ? as before (read_only)", [str(before)])
         tables = conn.execute(

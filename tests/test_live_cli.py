@@ -255,3 +255,80 @@ def test_only_new_runs_the_new_release_and_an_empty_answer_is_a_warning_that_kee
     after = read_table(live.warehouse, "staging.jobindsats_y30r21")
     assert sorted(map(tuple, after.astype(str).values)) == sorted(map(tuple, staged.astype(str).values))
     assert_token_nowhere(outcome, live.warehouse.parent, live.home)
+
+
+def test_after_a_failure_the_summary_says_that_serving_was_republished_when_it_was(live, monkeypatch, capsys):
+    """A StatBank landing fails while publish runs (it does not depend on that landing in this selection)."""
+    import dagster as dg
+
+    from pipelines.definitions import make_definitions
+    from pipelines.partitions import all_partitions_tags
+
+    before = (live.warehouse.parent / "serving.duckdb").stat().st_mtime_ns
+    with FakeApi() as api:
+        api.fail(r"^/statbank/v1/data$", Reply(500, {"errorTypeCode": "INTERNAL", "message": "down"}), forever=True)
+        monkeypatch.setenv("STATBANK_BASE_URL", api.statbank_url)
+        monkeypatch.setenv("JOBINDSATS_BASE_URL", api.jobindsats_url)
+        defs = make_definitions(live.warehouse, "live")
+        keys = [dg.AssetKey(["landing", "statbank_folk1a"]), dg.AssetKey(["publish", "serving_duckdb"])]
+        code = cli._execute(defs, "live", keys, all_partitions_tags(), time.perf_counter(), quiet=True)
+    err = capsys.readouterr().err
+
+    assert code == 1
+    assert (live.warehouse.parent / "serving.duckdb").stat().st_mtime_ns != before  # it was republished ...
+    assert "serving.duckdb was republished" in err and "not republished" not in err  # ... and the CLI says so
+    failed = [line for line in err.splitlines() if line.startswith("  landing__statbank_folk1a: ")]
+    assert len(failed) == 1 and "HTTP 500: INTERNAL: down" in failed[0]
+    assert "+0 ~0 -0" in err  # what changed in the copy BI now reads: nothing
+
+
+def test_the_first_live_run_into_an_empty_warehouse_publishes(tmp_path, monkeypatch, capsys):
+    """No warehouse, no landing, no fokusmål counts (no API serves them): the run still publishes."""
+    from conftest import read_table, table_names
+
+    warehouse = tmp_path / "warehouse" / "jobindblik.duckdb"
+    monkeypatch.setenv("JOBINDBLIK_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("JOBINDBLIK_SOURCE", "live")
+    monkeypatch.setenv("JOBINDSATS_TOKEN", TOKEN)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    with FakeApi() as api:
+        monkeypatch.setenv("JOBINDSATS_BASE_URL", api.jobindsats_url)
+        monkeypatch.setenv("STATBANK_BASE_URL", api.statbank_url)
+        code = cli.main(["run", "--source", "live", "--quiet"])
+    captured = capsys.readouterr()
+
+    assert code == 0, captured.err
+    serving = warehouse.with_name("serving.duckdb")
+    assert "mart.tilsyn_status" in table_names(serving, "mart")
+    assert read_table(serving, "mart.tilsyn_status").empty and not read_table(serving, "mart.benchmark").empty
+    assert set(read_table(serving, "mart.benchmark")["datagrundlag"]) == {"live"}
+    assert "mart.tilsyn_fokusmaal               0 rows  new copy" in captured.out
+    assert TOKEN not in captured.out + captured.err
+
+
+def test_the_summary_counts_rows_added_changed_and_removed_against_the_copy_before_the_run(good_run, tmp_path):
+    import shutil
+
+    import duckdb
+
+    import pipelines.definitions  # noqa: F401  (registers the models, whose keys match the rows)
+
+    serving = good_run[0].with_name("serving.duckdb")
+    before = tmp_path / "before.duckdb"
+    shutil.copy2(serving, before)
+    conn = duckdb.connect(str(before))
+    try:  # the copy before the run: 2 benchmark rows different, 1 period missing, 1 area more
+        conn.execute("update mart.benchmark set faktisk_antal = faktisk_antal + 1 where rowid in (0, 1)")
+        conn.execute("delete from mart.dim_periode where rowid = 0")
+        conn.execute("insert into mart.dim_omraade select * replace ('999' as omraade_kode) from mart.dim_omraade limit 1")
+        conn.execute("drop table mart.vandringer")
+    finally:
+        conn.close()
+
+    lines = {line.split()[0]: line.split("rows")[1].strip() for line in cli._summary(serving, before).splitlines()[1:-1]}
+
+    assert lines["mart.benchmark"] == "+0 ~2 -0"
+    assert lines["mart.dim_periode"] == "+1 ~0 -0"
+    assert lines["mart.dim_omraade"] == "+0 ~0 -1"
+    assert lines["mart.vandringer"] == "new table"
+    assert lines["mart.udvikling"] == "+0 ~0 -0"
