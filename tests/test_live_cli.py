@@ -20,7 +20,7 @@ import pytest
 from conftest import copy_warehouse
 from fake_api import TOKEN, V2_401, V3_401, FakeApi, Reply
 
-from pipelines import cli
+from pipelines import cli, run_report
 from pipelines.sources.jobindsats_parser import table_specs
 
 pytestmark = pytest.mark.usefixtures("no_real_sleep")
@@ -101,7 +101,7 @@ def bump(api: FakeApi, *table_ids: str) -> None:
 
 
 FAULTS = {
-    "401 v3 body": (Reply(401, V3_401), "HTTP 401: the token was refused (Invalid or expired token); check JOBINDSATS_"),
+    "401 v3 body": (Reply(401, V3_401), "HTTP 401: the token was refused (Invalid or expired token); check JOBINDS"),
     "401 v2 body": (Reply(401, V2_401), "HTTP 401: the token was refused ({\"Forkert nøgle eller nøglen er udløbet"),
     "403": (Reply(403, {"code": 403, "cause": "Forbidden"}), "HTTP 403: the token was refused (Forbidden)"),
     "422": (Reply(422, real_422()), "HTTP 422: Unknown hierarchies: ['_omrade']"),
@@ -206,7 +206,8 @@ def test_a_dead_source_fails_every_table_at_once_after_one_round_of_retries(live
     failed = [line for line in outcome.lines if line.startswith("  landing__jobindsats_")]
     assert len(failed) == len(table_specs()), outcome.err  # one line per table, nothing else per table
     assert api.calls(r"^/v3/data/") == 4 and len(no_real_sleep) == 3  # one round of retries in the whole run
-    assert sum("not sent: jobindsats already failed in this run (HTTP 503" in line for line in failed) == len(failed) - 1
+    at_once = [line for line in failed if "not sent: jobindsats already failed in this run (HTTP 503" in line]
+    assert len(at_once) == len(failed) - 1
     assert outcome.seconds < BOUND_S
     assert fingerprint(live.warehouse) == before
 
@@ -320,12 +321,15 @@ def test_the_summary_counts_rows_added_changed_and_removed_against_the_copy_befo
     try:  # the copy before the run: 2 benchmark rows different, 1 period missing, 1 area more
         conn.execute("update mart.benchmark set faktisk_antal = faktisk_antal + 1 where rowid in (0, 1)")
         conn.execute("delete from mart.dim_periode where rowid = 0")
-        conn.execute("insert into mart.dim_omraade select * replace ('999' as omraade_kode) from mart.dim_omraade limit 1")
+        conn.execute(
+            "insert into mart.dim_omraade select * replace ('999' as omraade_kode) from mart.dim_omraade limit 1"
+        )
         conn.execute("drop table mart.vandringer")
     finally:
         conn.close()
 
-    lines = {line.split()[0]: line.split("rows")[1].strip() for line in cli._summary(serving, before).splitlines()[1:-1]}
+    report = run_report.summary(serving, before).splitlines()[1:-1]  # without the legend and the example
+    lines = {line.split()[0]: line.split("rows")[1].strip() for line in report}
 
     assert lines["mart.benchmark"] == "+0 ~2 -0"
     assert lines["mart.dim_periode"] == "+1 ~0 -0"
