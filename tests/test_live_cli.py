@@ -283,8 +283,20 @@ def test_after_a_failure_the_summary_says_that_serving_was_republished_when_it_w
     assert "+0 ~0 -0" in err  # what changed in the copy BI now reads: nothing
 
 
+def drop_from_catalogue(table_id: str):
+    """An edit of the `/v3/tables` body: jobindsats no longer offers `table_id`."""
+
+    def edit(body: bytes) -> bytes:
+        subjects = json.loads(body)
+        for group in (g for subject in subjects for g in subject["table_groups"]):
+            group["tables"] = [t for t in group["tables"] if t["table_id"] != table_id]
+        return json.dumps(subjects).encode()
+
+    return edit
+
+
 def test_the_first_live_run_into_an_empty_warehouse_publishes(tmp_path, monkeypatch, capsys):
-    """No warehouse, no landing, no fokusmål counts (no API serves them): the run still publishes."""
+    """No warehouse, no landing, no fokusmål counts (no API serves them), y01b15 not offered: it still publishes."""
     from conftest import read_table, table_names
 
     warehouse = tmp_path / "warehouse" / "jobindblik.duckdb"
@@ -295,6 +307,7 @@ def test_the_first_live_run_into_an_empty_warehouse_publishes(tmp_path, monkeypa
     with FakeApi() as api:
         monkeypatch.setenv("JOBINDSATS_BASE_URL", api.jobindsats_url)
         monkeypatch.setenv("STATBANK_BASE_URL", api.statbank_url)
+        api.edit(r"^/v3/tables$", drop_from_catalogue("y01b15"))
         code = cli.main(["run", "--source", "live", "--quiet"])
     captured = capsys.readouterr()
 
@@ -304,6 +317,12 @@ def test_the_first_live_run_into_an_empty_warehouse_publishes(tmp_path, monkeypa
     assert read_table(serving, "mart.tilsyn_status").empty and not read_table(serving, "mart.benchmark").empty
     assert set(read_table(serving, "mart.benchmark")["datagrundlag"]) == {"live"}
     assert "mart.tilsyn_fokusmaal               0 rows  new copy" in captured.out
+    assert read_table(warehouse, "staging.jobindsats_y01b15").empty
+    warnings = [line for line in captured.err.splitlines() if line.startswith("warning: ")]
+    assert warnings == [
+        "warning: landing__jobindsats_y01b15: jobindsats y01b15: not offered: jobindsats lists no table y01b15 in "
+        "/v3/tables; staging keeps what it has"
+    ]
     assert TOKEN not in captured.out + captured.err
 
 
