@@ -33,12 +33,13 @@ def periods_in(body: bytes, source: str) -> list[str]:
 
 
 def reject(context: dg.AssetExecutionContext, landing: LandingStore, landed: Landed, error: InputError) -> dg.Failure:
-    """Move a bad body to quarantine and say why, naming the request, row and column."""
+    """Move a bad body to quarantine and say why, naming the request, row and column (never retried: same body)."""
     moved = landing.quarantine(landed, str(error))
     context.log.error(f"Rejected {landed.request}; kept in quarantine at {moved}")
     return dg.Failure(
         description=str(error),
         metadata={"quarantined": dg.MetadataValue.path(str(moved)), "problems": len(error.problems)},
+        allow_retries=False,
     )
 
 
@@ -54,7 +55,6 @@ def jobindsats_landing(spec: TableSpec) -> dg.AssetsDefinition:
         partitions_def=monthly if partitioned else None,
         backfill_policy=single_run if partitioned else None,
         description=f"jobindsats {spec.table_id}: {spec.title}. The v3 response, stored verbatim.",
-        retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
         freshness_policy=freshness(spec.periodtype),
         metadata={"release": spec.release, "periodtype": spec.periodtype},
     )
@@ -62,7 +62,12 @@ def jobindsats_landing(spec: TableSpec) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, jobindsats: JobindsatsClient
     ) -> dg.MaterializeResult:
         landing = warehouse.landing()
-        released = {entry.table_id: entry.update_latest for entry in jobindsats.catalogue()}.get(spec.api_id)
+        catalogue = {entry.table_id: entry.update_latest for entry in jobindsats.catalogue()}
+        if spec.api_id not in catalogue:
+            reason = f"not offered: jobindsats lists no table {spec.api_id} in /v3/tables; staging keeps what it has"
+            context.log.warning(f"jobindsats {spec.table_id}: {reason}")
+            return dg.MaterializeResult(metadata={"periods": dg.MetadataValue.text(reason)})
+        released = catalogue[spec.api_id]
         meta = jobindsats.table_metadata(spec.api_id)
         wanted = [periode_of(key) for key in context.partition_keys] if partitioned else None
         latest = None if partitioned else landing.latest_period("jobindsats", spec.table_id)
@@ -88,6 +93,10 @@ def jobindsats_landing(spec: TableSpec) -> dg.AssetsDefinition:
             landed = landing.annotate(landed, periods=periods_in(response.body, response.request))
         except InputError as error:
             raise reject(context, landing, landed, error) from None
+        if not landed.meta["periods"]:  # nothing to stage: the rows staging has for these periods stay
+            context.log.warning(
+                f"jobindsats {spec.table_id}: {response.request} answered with no rows; staging keeps the rows it has"
+            )
         return dg.MaterializeResult(
             metadata={
                 "request": dg.MetadataValue.text(response.request),
@@ -120,7 +129,6 @@ def statbank_landing(table: StatbankTable) -> dg.AssetsDefinition:
         group_name="landing",
         kinds={"csv", "file"},
         description=f"Statistics Denmark {table.table_id}: {table.title}. The BULK response, stored verbatim.",
-        retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
         freshness_policy=freshness(table.frequency),
         metadata={"release": table.release, "ids_verified": table.verified},
     )

@@ -27,12 +27,13 @@ from pipelines.sources.jobindsats import JobindsatsClient
 from pipelines.sources.tilsyn_extract import FORMAT, KEY, SOURCE, TABLE_ID, kommune_names, stage_tilsyn
 from schemas.tilsyn import TilsynFokusmaal, TilsynStatus, TilsynTaelling
 from schemas.validation import validate
-from warehouse.tables import replace_rows
+from warehouse.tables import ensure_table, replace_rows
 from warehouse.tilsyn import fokusmaal_table, load_rules, status_table
 
 STAGING = f"staging.{SOURCE}_{TABLE_ID}"
 FOKUSMAAL = "mart.tilsyn_fokusmaal"
 STATUS = "mart.tilsyn_status"
+NO_SOURCE = "no source: no API serves the fokusmål counts; load them with `jobindblik ingest`"
 
 
 def sample_entry(sample_dir: Path) -> dict | None:
@@ -54,7 +55,7 @@ def tilsyn_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     sample_dir = getattr(jobindsats, "sample_dir", None)  # the snapshot client knows the sample; live has none
     entry = sample_entry(Path(sample_dir)) if sample_dir else None
     if entry is None:
-        return dg.MaterializeResult(metadata={"landed": dg.MetadataValue.text("no source; ingest extract files")})
+        return dg.MaterializeResult(metadata={"landed": dg.MetadataValue.text(NO_SOURCE)})
     path = Path(sample_dir) / entry["file"]
     landing = warehouse.landing()
     landed = landing.land(
@@ -102,8 +103,9 @@ def tilsyn_staging(context: dg.AssetExecutionContext, warehouse: WarehouseResour
             return stage_tilsyn(frame[frame["periode"].isin(periods)], landed.origin, kommuner, changed_at)
 
         frames = staged_layers(context, landing, layers, read_and_stage)
-        if not frames:
-            return dg.MaterializeResult(metadata={"dagster/row_count": 0})
+        if not frames:  # the live source has none: an empty table (or the rows already staged) and why
+            ensure_table(conn, STAGING, TilsynTaelling)
+            return dg.MaterializeResult(metadata={"dagster/row_count": 0, "reason": dg.MetadataValue.text(NO_SOURCE)})
         frame = newest_wins(frames, KEY)
         replace_rows(conn, STAGING, frame, TilsynTaelling, replace_column="periode", key=KEY)
     return dg.MaterializeResult(
@@ -157,6 +159,10 @@ def tilsyn_status(warehouse: WarehouseResource) -> dg.MaterializeResult:
     rules = load_rules()
     with warehouse.connect() as conn:
         fokus = conn.execute(f"select * from {FOKUSMAAL}").df()
+        if fokus.empty:  # no counts staged (no source yet): an empty table that says why
+            ensure_table(conn, STATUS, TilsynStatus)
+            conn.execute(f"delete from {STATUS}")
+            return dg.MaterializeResult(metadata={"dagster/row_count": 0, "reason": dg.MetadataValue.text(NO_SOURCE)})
         bench = conn.execute(
             f"select periode, omraade_kode, resultatmaal_opfyldt, datagrundlag from {BENCHMARK} "
             "where ydelsesgruppe_kode = 'i_alt'"

@@ -29,87 +29,112 @@ def _instance():
     return dg.DagsterInstance.ephemeral()
 
 
-def _summary(serving) -> str:
-    import duckdb
-
-    conn = duckdb.connect(str(serving), read_only=True)
-    try:
-        tables = conn.execute(
-            "select table_schema || '.' || table_name from information_schema.tables order by 1"
-        ).fetchall()
-        lines = [
-            f"  {name:<28} {conn.execute(f'select count(*) from {name}').fetchone()[0]:>8,} rows" for (name,) in tables
-        ]
-        example = conn.execute(
-            "select omraade_navn, periode, forventet_antal, faktisk_antal, forskel_antal, forventet_andel, "
-            "faktisk_andel, forskel_pct_point, placering from mart.benchmark "
-            "where omraade_kode = '657' and ydelsesgruppe_kode = 'i_alt' order by periode limit 1"
-        ).fetchone()
-    finally:
-        conn.close()
-    if example:
-        name, periode, fv, fk, fa, fva, fka, pp, rank = example
-        lines.append(
-            f"  e.g. {name} {periode} i alt: forventet {fv:,} / faktisk {fk:,} / forskel {fa:+,}; "
-            f"{fva:.2f} % vs {fka:.2f} % = {pp:+.2f} pp; placering {rank}"
-        )
-    return "\n".join(lines)
-
-
-def _execute(defs, source: str, assets, tags, started: float) -> int:
+def _execute(defs, source: str, assets, tags, started: float, quiet: bool = False) -> int:
     """Run `refresh_all` (or the `assets` part of it) and report as a person would want to read it."""
+    from pipelines.run_report import (
+        PUBLISH_KEY,
+        RUN_CONFIG,
+        Progress,
+        failure_reason,
+        quarantined,
+        serving_before,
+        summary,
+        with_progress,
+    )
+
     warehouse = settings.warehouse_path()
-    job = defs.resolve_job_def("refresh_all")
-    with _instance() as instance:
+    serving = warehouse.with_name("serving.duckdb")
+    progress = Progress(quiet)
+    job = with_progress(defs.resolve_job_def("refresh_all"), progress)
+    with serving_before(serving) as before, _instance() as instance:
         result = job.execute_in_process(
-            instance=instance, run_config=QUIET, tags=tags, asset_selection=assets, raise_on_error=False
+            instance=instance, run_config=RUN_CONFIG, tags=tags, asset_selection=assets, raise_on_error=False
         )
+        published = any(e.asset_key == PUBLISH_KEY for e in result.get_asset_materialization_events())
+        changes = summary(serving, before) if published else ""
     elapsed = time.perf_counter() - started
+    for warning in progress.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if not result.success:
         print(f"jobindblik ({source}) failed after {elapsed:.1f} s:", file=sys.stderr)
-        for event in result.get_step_failure_events():
-            data = event.step_failure_data
-            error = data.error
-            while error.cause is not None:  # the framework wraps the asset's own error
-                error = error.cause
-            reason = data.user_failure_data.description if data.user_failure_data else error.message.strip()
-            print(f"  {event.step_key}: {reason}", file=sys.stderr)
-        for check in result.get_asset_check_evaluations():
-            if not check.passed:
-                print(f"  check {check.asset_check_key.to_user_string()} failed: {check.description}", file=sys.stderr)
-        print(
-            "serving.duckdb was not republished: BI tools still see the last good run. Rejected input is in "
-            "quarantine and left staging as it was; a failed check leaves its table as this run wrote it.",
-            file=sys.stderr,
-        )
+        failures = result.get_step_failure_events()
+        for event in failures:
+            print(f"  {event.step_key}: {failure_reason(event)}", file=sys.stderr)
+        failed_checks = [check for check in result.get_asset_check_evaluations() if not check.passed]
+        for check in failed_checks:
+            print(f"  check {check.asset_check_key.to_user_string()} failed: {check.description}", file=sys.stderr)
+        if progress.not_run:
+            print(f"  ({progress.not_run} steps that depend on these did not run)", file=sys.stderr)
+        if published:
+            print(
+                f"serving.duckdb was republished ({serving}): BI tools see the new copy; the tables the failed steps "
+                "feed hold what the last good run gave them.",
+                file=sys.stderr,
+            )
+            print(changes, file=sys.stderr)
+        else:
+            print("serving.duckdb was not republished: BI tools still see the last good copy.", file=sys.stderr)
+        for moved in filter(None, map(quarantined, failures)):
+            print(f"Rejected input is in quarantine: {moved}; staging keeps what it had.", file=sys.stderr)
+        if failed_checks:
+            print("A failed check leaves its table as this run wrote it; nothing after it ran.", file=sys.stderr)
         return 1
-    serving = warehouse.with_name("serving.duckdb")
     print(f"jobindblik ({source}) finished in {elapsed:.1f} s")
     print(f"warehouse: {warehouse}\nserving copy for BI: {serving}")
-    print(_summary(serving))
+    print(changes if published else "serving.duckdb: nothing to republish in this run")
     return 0
 
 
-def run(source: str, only_new: bool = False, months: tuple[str, str] | None = None) -> int:
+def _missing_token(source: str) -> str | None:
+    """The one line to print when the live source has no token to send (checked before any request)."""
+    if source == "live" and not os.environ.get("JOBINDSATS_TOKEN", "").strip():
+        return "JOBINDSATS_TOKEN is not set or empty: the live source needs your jobindsats.dk API token in it"
+    return None
+
+
+def _new_releases(source: str) -> list:
+    """What the sources have published since the last load, asked through resources resolved as a run would.
+
+    The catalogue is the question itself, so it is asked fresh, not from the metadata cache (which
+    this also refreshes for the run that follows).
+    """
+    import dagster as dg
+
+    from pipelines.definitions import make_resources
+    from pipelines.whats_new import new_jobindsats_tables, new_statbank_tables
+
+    wanted = make_resources(settings.warehouse_path(), source, fresh_metadata=True)
+    with dg.build_resources({name: wanted[name] for name in ("warehouse", "jobindsats", "statbank")}) as resources:
+        landing = resources.warehouse.landing()
+        return new_jobindsats_tables(resources.jobindsats, landing) + new_statbank_tables(resources.statbank, landing)
+
+
+def run(source: str, only_new: bool = False, months: tuple[str, str] | None = None, quiet: bool = False) -> int:
+    from pipelines.errors import InputError
     from pipelines.partitions import all_partitions_tags, partition_key_of, range_tags
-    from pipelines.whats_new import new_jobindsats_tables, new_statbank_tables, release_plan
+    from pipelines.sources.http import ApiError
+    from pipelines.whats_new import release_plan
 
     started = time.perf_counter()
+    if problem := _missing_token(source):
+        print(f"jobindblik run ({source}): {problem}", file=sys.stderr)
+        return 2
     defs = _definitions(source)
     assets, tags = None, all_partitions_tags()
     if months:  # a backfill: every table, with the monthly ones limited to these months
         tags = range_tags(partition_key_of(months[0]), partition_key_of(months[1]))
     if only_new:
-        resources = defs.resources
-        landing = resources["warehouse"].landing()
-        new = new_jobindsats_tables(resources["jobindsats"], landing) + new_statbank_tables(
-            resources["statbank"], landing
-        )
+        try:
+            new = _new_releases(source)
+        except (ApiError, InputError) as error:
+            print(f"jobindblik run ({source}, only new) failed: {error}", file=sys.stderr)
+            print("Nothing ran: the warehouse and serving.duckdb are as they were.", file=sys.stderr)
+            return 1
         if not new:
             print(f"jobindblik run ({source}, only new): nothing new, checked in {time.perf_counter() - started:.1f} s")
             return 0
         assets, tags = release_plan(new, defs.resolve_asset_graph())
-    return _execute(defs, source, assets, tags, started)
+    return _execute(defs, source, assets, tags, started, quiet)
 
 
 def ingest(paths: list[Path], source: str) -> int:
@@ -210,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
         default="sample",
         help="sample: the bundled data, offline (default); live: the APIs, reads JOBINDSATS_TOKEN",
     )
+    run_parser.add_argument(
+        "--quiet", action="store_true", help="no progress lines on stderr while the run works (the summary stays)"
+    )
     which = run_parser.add_mutually_exclusive_group()
     which.add_argument(
         "--only-new",
@@ -246,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     command = " ".join(["jobindblik", *(argv if argv is not None else sys.argv[1:])])
     if args.command == "run":
         months = tuple(args.months) if args.months else None
-        return _one_writer(command, args.wait, lambda: run(args.source, args.only_new, months))
+        return _one_writer(command, args.wait, lambda: run(args.source, args.only_new, months, args.quiet))
     if args.command == "ingest":
         twice = _given_twice(args.files)
         if twice:

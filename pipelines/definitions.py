@@ -41,15 +41,24 @@ CHECKS = [
 ]
 
 
-def make_resources(warehouse: Path, source: str = "sample", sample_dir: Path = settings.SAMPLE_DIR) -> dict:
-    """The resources for a warehouse file, fetching from the live APIs or the sample in `sample_dir`."""
+def make_resources(
+    warehouse: Path, source: str = "sample", sample_dir: Path = settings.SAMPLE_DIR, fresh_metadata: bool = False
+) -> dict:
+    """The resources for a warehouse file, fetching from the live APIs or the sample in `sample_dir`.
+
+    `fresh_metadata` asks jobindsats' catalogue and table metadata again instead of reading the cache.
+    """
     if source == "live":
         jobindsats: JobindsatsClient = JobindsatsApiClient(
             token=dg.EnvVar("JOBINDSATS_TOKEN"),
             base_url=settings.jobindsats_base_url(),
             cache_dir=str(warehouse.parent / "cache"),
+            timeout_s=settings.http_timeout_s(),
+            **({"metadata_ttl_hours": 0.0} if fresh_metadata else {}),
         )
-        statbank: StatbankClient = StatbankApiClient(base_url=settings.statbank_base_url())
+        statbank: StatbankClient = StatbankApiClient(
+            base_url=settings.statbank_base_url(), timeout_s=settings.http_timeout_s()
+        )
     else:
         jobindsats = JobindsatsSnapshotClient(sample_dir=str(sample_dir))
         statbank = StatbankSnapshotClient(sample_dir=str(sample_dir))

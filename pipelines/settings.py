@@ -15,6 +15,7 @@ DEFAULT_JOBINDSATS_BASE_URL = "https://api.jobindsats.dk/v3"
 DEFAULT_STATBANK_BASE_URL = "https://api.statbank.dk/v1"
 
 SOURCES = ("sample", "live")
+DEFAULT_HTTP_TIMEOUT_S = 30.0
 
 
 def warehouse_path() -> Path:
@@ -36,3 +37,8 @@ def jobindsats_base_url() -> str:
 
 def statbank_base_url() -> str:
     return os.environ.get("STATBANK_BASE_URL") or DEFAULT_STATBANK_BASE_URL
+
+
+def http_timeout_s() -> float:
+    """Seconds without a byte from a source before a request counts as timed out (JOBINDBLIK_HTTP_TIMEOUT_S)."""
+    return float(os.environ.get("JOBINDBLIK_HTTP_TIMEOUT_S") or DEFAULT_HTTP_TIMEOUT_S)

@@ -161,17 +161,23 @@ def test_the_error_raised_is_from_the_last_attempt(rsps, clock):
     assert "second" in str(info.value) and "first" not in str(info.value)
 
 
-@pytest.mark.parametrize("exc_type", [requests.ConnectionError, requests.Timeout])
-def test_gives_up_on_repeated_connection_failures(rsps, clock, exc_type):
+@pytest.mark.parametrize(
+    ("exc_type", "said"),
+    [
+        (requests.ConnectionError, "could not connect (ConnectionError), 3 attempt(s)"),
+        (requests.Timeout, "timed out: no answer within 90 s, 3 attempt(s)"),
+    ],
+)
+def test_gives_up_on_repeated_connection_failures(rsps, clock, exc_type, said):
     rsps.get(URL, body=exc_type("nope"))
 
     with pytest.raises(ApiError) as info:
-        call(clock, Backoff(attempts=3))
+        call(clock, Backoff(attempts=3), timeout_s=90.0)
 
     assert len(rsps.calls) == 3
     assert clock.sleeps == [1.0, 2.0]
     assert info.value.status is None
-    assert str(info.value) == f"{DESCRIBE} failed: {exc_type.__name__} after 3 attempt(s)"
+    assert str(info.value) == f"{DESCRIBE} failed: {said}"
 
 
 def test_a_single_attempt_never_sleeps(rsps, clock):
@@ -335,7 +341,10 @@ def test_client_errors_fail_at_once(rsps, clock, status):
     assert len(rsps.calls) == 1
     assert clock.sleeps == []
     assert info.value.status == status
-    assert str(info.value) == f"{DESCRIBE} failed with HTTP {status}: said no with {status}"
+    said = f"said no with {status}"
+    if status in (401, 403):  # jobindsats' refusals say which setting to check
+        said = f"the token was refused ({said}); check JOBINDSATS_TOKEN"
+    assert str(info.value) == f"{DESCRIBE} failed with HTTP {status}: {said}"
 
 
 @pytest.mark.parametrize(("name", "body"), REAL_422, ids=[name for name, _ in REAL_422])

@@ -159,8 +159,8 @@ def test_real_422_body_surfaces_cause_and_request_id(rsps):
 @pytest.mark.parametrize(
     ("status", "body", "expected"),
     [
-        (401, b"Unauthorized", "HTTP 401: Unauthorized"),
-        (403, b"", "HTTP 403: Forbidden"),
+        (401, b"Unauthorized", "HTTP 401: the token was refused (Unauthorized); check JOBINDSATS_TOKEN"),
+        (403, b"", "HTTP 403: the token was refused (Forbidden); check JOBINDSATS_TOKEN"),
         (404, b'["not", "an", "object"]', 'HTTP 404: ["not", "an", "object"]'),
         (422, b'{"code": 422}', 'HTTP 422: {"code": 422}'),
     ],

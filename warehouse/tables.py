@@ -61,8 +61,11 @@ def create_table_sql(table: str, model: Schema) -> str:
     return f"create table {table} (\n  {body}\n)"
 
 
-def _ensure_table(conn: duckdb.DuckDBPyConnection, table: str, model: Schema) -> None:
-    """Create the table, or rebuild it empty when the model's columns have changed since."""
+def ensure_table(conn: duckdb.DuckDBPyConnection, table: str, model: Schema) -> None:
+    """Create the table, or rebuild it empty when the model's columns have changed since.
+
+    A source without data calls it too, so its readers and checks find an empty table, not none.
+    """
     schema, name = table.split(".")
     existing = conn.execute(
         "select column_name, data_type from information_schema.columns "
@@ -95,7 +98,7 @@ def replace_rows(
     ordered = frame[[name for name, _, _ in columns_of(model)]]
     conn.execute("begin transaction")
     try:
-        _ensure_table(conn, table, model)
+        ensure_table(conn, table, model)
         conn.register("frame_to_write", ordered)
         conn.execute("create or replace temp table incoming as select * from frame_to_write")
         conn.unregister("frame_to_write")

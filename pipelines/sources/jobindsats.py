@@ -27,7 +27,7 @@ from pydantic import PrivateAttr
 
 from pipelines import settings
 from pipelines.errors import InputError
-from pipelines.sources.http import ApiError, Backoff, error_body, error_text, send
+from pipelines.sources.http import ApiError, Backoff, CircuitBreaker, error_body, error_text, send
 from pipelines.sources.jobindsats_metadata import (
     CatalogueEntry,
     TableMetadata,
@@ -78,7 +78,10 @@ class JobindsatsClient(dg.ConfigurableResource, ABC):
 def _error_from_response(describe: str, response: requests.Response) -> ApiError:
     """The API's own `cause` and `request_id` when its error body has them."""
     cause, request_id = error_body(response, "cause", "request_id")
-    return ApiError(describe, cause or error_text(response), status=response.status_code, request_id=request_id)
+    message = cause or error_text(response)
+    if response.status_code in (401, 403):  # v2's body names no cause, only the key: say what to check
+        message = f"the token was refused ({message}); check JOBINDSATS_TOKEN"
+    return ApiError(describe, message, status=response.status_code, request_id=request_id)
 
 
 class JobindsatsApiClient(JobindsatsClient):
@@ -86,15 +89,17 @@ class JobindsatsApiClient(JobindsatsClient):
 
     token: str
     base_url: str = settings.DEFAULT_JOBINDSATS_BASE_URL
-    timeout_s: float = 90.0
+    # A stalled source costs at most two timeouts: the budget stops the retries after ~60 s.
+    timeout_s: float = settings.DEFAULT_HTTP_TIMEOUT_S
     attempts: int = 4
     backoff_base_s: float = 1.0
-    retry_budget_s: float = 120.0
+    retry_budget_s: float = 60.0
     # Metadata changes at most with each release: keep it this long (on disk when cache_dir is set).
     metadata_ttl_hours: float = 24.0
     cache_dir: str = ""
 
     _session: requests.Session | None = PrivateAttr(default=None)
+    _breaker: CircuitBreaker = PrivateAttr(default_factory=lambda: CircuitBreaker("jobindsats"))
     _memory: dict[str, tuple[float, Any]] = PrivateAttr(default_factory=dict)  # path -> (fetched at, parsed)
 
     def _get_session(self) -> requests.Session:
@@ -120,6 +125,7 @@ class JobindsatsApiClient(JobindsatsClient):
             on_error=lambda response: _error_from_response(describe, response),
             timeout_s=self.timeout_s,
             backoff=Backoff(attempts=self.attempts, base_s=self.backoff_base_s, budget_s=self.retry_budget_s),
+            breaker=self._breaker,
         )
 
     def _cached(self, path: str, parse: Callable[[Any], T]) -> T:

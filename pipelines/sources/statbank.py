@@ -21,7 +21,7 @@ import requests
 from pydantic import PrivateAttr
 
 from pipelines import settings
-from pipelines.sources.http import ApiError, Backoff, error_body, error_text, send
+from pipelines.sources.http import ApiError, Backoff, CircuitBreaker, error_body, error_text, send
 from pipelines.sources.jobindsats import USER_AGENT
 from pipelines.sources.statbank_request import CELL_LIMIT, join_bulk, resolve_variables, split_by_time
 
@@ -102,13 +102,15 @@ class StatbankApiClient(StatbankClient):
     """The live API (no key). Requests larger than `cell_limit` are split by time into several calls."""
 
     base_url: str = settings.DEFAULT_STATBANK_BASE_URL
-    timeout_s: float = 90.0
+    # A stalled source costs at most two timeouts: the budget stops the retries after ~60 s.
+    timeout_s: float = settings.DEFAULT_HTTP_TIMEOUT_S
     attempts: int = 4
     backoff_base_s: float = 1.0
-    retry_budget_s: float = 120.0
+    retry_budget_s: float = 60.0
     cell_limit: int = CELL_LIMIT
 
     _session: requests.Session | None = PrivateAttr(default=None)
+    _breaker: CircuitBreaker = PrivateAttr(default_factory=lambda: CircuitBreaker("StatBank"))
     _tableinfo: dict[str, dict] = PrivateAttr(default_factory=dict)
 
     def _get_session(self) -> requests.Session:
@@ -132,6 +134,7 @@ class StatbankApiClient(StatbankClient):
             on_error=lambda response: _error_from_response(describe, response),
             timeout_s=self.timeout_s,
             backoff=Backoff(attempts=self.attempts, base_s=self.backoff_base_s, budget_s=self.retry_budget_s),
+            breaker=self._breaker,
         )
 
     def tableinfo(self, table_id: str) -> dict:
