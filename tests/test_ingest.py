@@ -74,12 +74,13 @@ def test_a_good_jobindsats_csv_lands_with_its_facts(tmp_path, landing, validator
     assert outcome.status == "landed"
     assert (outcome.source, outcome.table_id) == ("jobindsats", "y30r21")
     assert outcome.periods == ("2020QMAT02", "2020QMAT04")
-    assert outcome.message == "jobindsats y30r21, 48 rows, 2020QMAT02..2020QMAT04"
+    assert outcome.message == "jobindsats y30r21, 48 rows, 2020QMAT02..2020QMAT04 (table from its content)"
     [landed] = landing.all("jobindsats", "y30r21")
     assert landed.path == landing.root / "jobindsats" / "y30r21" / f"{outcome.content_hash}.csv"
     assert landed.read_bytes() == path.read_bytes()
     assert landed.meta["datagrundlag"] == "extract"
     assert landed.meta["format"] == "jobindsats-csv"
+    assert (landed.meta["decided_by"], landed.meta["lang"], landed.meta["presentation"]) == ("content", "da", "label")
     assert landed.meta["file_name"] == "y30r21_udtraek.csv"
     assert landed.meta["request"] == "file:y30r21_udtraek.csv"
     assert landed.meta["periods"] == ["2020QMAT02", "2020QMAT04"]
