@@ -157,12 +157,13 @@ def candidate_tables_of(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def candidate_tables(variables: list[str], times: pd.Series) -> list[str]:
     """The known tables a file with these variable columns and TID values may be: the variables fit, and
-    where several do, the frequency of TID too."""
+    where several do, the frequency of TID too (unless no TID fits any: then reading says which are wrong)."""
     if not variables:
         return []
     candidates = [t for t in statbank_tables().values() if set(variables) <= t.header_variables()]
     if len(candidates) > 1:
-        candidates = [t for t in candidates if times.str.fullmatch(FREQUENCY_OF_TIME[t.frequency]).all()]
+        frequent = [t for t in candidates if times.str.fullmatch(FREQUENCY_OF_TIME[t.frequency]).all()]
+        candidates = frequent or candidates
     return [t.table_id for t in candidates]
 
 
