@@ -26,7 +26,7 @@ from pipelines.sources.statbank_tables import StatbankTable, statbank_tables
 from schemas.jobindsats import staging_schema
 from schemas.statbank import column_name, statbank_schema, variable_columns
 from schemas.validation import validate
-from warehouse.tables import replace_rows
+from warehouse.tables import ensure_table, replace_rows
 
 
 def layers_for(landed: list[Landed], periods: list[str] | None) -> list[tuple[Landed, list[str]]]:
@@ -155,7 +155,8 @@ def jobindsats_staging(spec: TableSpec) -> tuple[dg.AssetsDefinition, dg.AssetCh
                 return stage(frame[frame["periode"].isin(periods)], landed.origin, spec, areas, groups, changed_at)
 
             frames = staged_layers(context, landing, layers, read_and_stage)
-            if not frames:
+            if not frames:  # the table still exists, empty, so the marts read no rows rather than fail
+                ensure_table(conn, table, staging_schema(spec.table_id))
                 return dg.MaterializeResult(metadata={"dagster/row_count": 0, "periods": "none landed in this range"})
             frame = newest_wins(frames, list(spec.key))
             replace_rows(conn, table, frame, staging_schema(spec.table_id), replace_column="periode", key=spec.key)
@@ -256,6 +257,7 @@ def statbank_staging(table: StatbankTable) -> tuple[dg.AssetsDefinition, dg.Asse
 
             frames = staged_layers(context, landing, layers, read_and_stage)
             if not frames:
+                ensure_table(conn, f"staging.{name}", schema)
                 return dg.MaterializeResult(metadata={"dagster/row_count": 0})
             frame = newest_wins(frames, key)
             replace_rows(conn, f"staging.{name}", frame, schema, replace_column="tid", key=key)

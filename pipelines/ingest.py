@@ -146,9 +146,10 @@ def ingest_plan(
     keys: list[dg.AssetKey], periods: list[str], asset_graph, warehouse: WarehouseResource
 ) -> tuple[list[dg.AssetKey], dict[str, str]]:
     """The run that stages newly landed files: their staging assets and all downstream over their months, plus
-    what staging reads that the warehouse lacks yet (the dimensions), so a first ingest into a fresh one works."""
+    every table these read that the warehouse lacks yet (the dimensions, other staging tables: empty when
+    nothing has landed for them), so a first ingest into a fresh warehouse works. Nothing is fetched."""
     assets, tags = run_plan(keys, asset_graph, *month_span(periods))
-    inputs = dg.AssetSelection.assets(*keys).upstream(depth=1).resolve(asset_graph)
+    inputs = dg.AssetSelection.assets(*assets).upstream().resolve(asset_graph)
     existing = existing_tables(warehouse)
     missing = {key for key in inputs if key.path[0] != "landing" and ".".join(key.path) not in existing}
     return sorted({*assets, *missing}), tags
@@ -176,7 +177,7 @@ def replaced_rows(warehouse: WarehouseResource, outcomes: list[Outcome]) -> dict
             conn.register("file_keys", outcome.keys)
             on = " and ".join(f"s.{column} = f.{column}" for column in key)
             query = f"select count(*) from {table} s join file_keys f on {on}"
-            counts[outcome.path] = conn.execute(query).fetchone()[0]
+            [(counts[outcome.path],)] = conn.execute(query).fetchall()
             conn.unregister("file_keys")
     return counts
 

@@ -327,6 +327,7 @@ def test_cli_ingest_of_a_whole_period_lands_stages_and_republishes(whole_period,
 
     assert run.code == 0, run.err
     assert "y30r21_2020QMAT02.csv: landed: jobindsats y30r21, 392 rows, 2020QMAT02..2020QMAT02" in run.out
+    assert "y30r21_2020QMAT02.csv: y30r21: 392 rows read, 392 staged, 392 replaced" in run.out
     assert "jobindblik (sample) finished in" in run.out
     staging = read_table(warehouse, "staging.jobindsats_y30r21", STAGING_ORDER)
     period = staging[staging["periode"] == "2020QMAT02"]
@@ -372,6 +373,7 @@ def test_cli_ingest_of_a_partial_extract_lands_and_stages_its_rows(partial, befo
     warehouse = partial.warehouse
 
     assert "y30r21_herning.csv: landed: jobindsats y30r21, 48 rows, 2020QMAT02..2020QMAT04" in partial.out
+    assert "y30r21_herning.csv: y30r21: 48 rows read, 48 staged, 48 replaced" in partial.out
     landed = [json.loads(p.read_text()) for p in (warehouse.parent / "landing/jobindsats/y30r21").glob("*.meta.json")]
     assert sorted(m["datagrundlag"] for m in landed) == ["extract", "sample-real"]
     staging = read_table(warehouse, "staging.jobindsats_y30r21", STAGING_ORDER)

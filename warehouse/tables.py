@@ -61,7 +61,7 @@ def create_table_sql(table: str, model: Schema) -> str:
     return f"create table {table} (\n  {body}\n)"
 
 
-def _ensure_table(conn: duckdb.DuckDBPyConnection, table: str, model: Schema) -> None:
+def ensure_table(conn: duckdb.DuckDBPyConnection, table: str, model: Schema) -> None:
     """Create the table, or rebuild it empty when the model's columns have changed since."""
     schema, name = table.split(".")
     existing = conn.execute(
@@ -95,7 +95,7 @@ def replace_rows(
     ordered = frame[[name for name, _, _ in columns_of(model)]]
     conn.execute("begin transaction")
     try:
-        _ensure_table(conn, table, model)
+        ensure_table(conn, table, model)
         conn.register("frame_to_write", ordered)
         conn.execute("create or replace temp table incoming as select * from frame_to_write")
         conn.unregister("frame_to_write")
