@@ -140,7 +140,7 @@ class _Choice:
         """A given table of another source (or one we do not know) cannot fit this file."""
         if self.table is None:
             return
-        owner = table_source(self.table)
+        owner = _table_source(self.table)
         if owner == source:
             return
         if owner:
@@ -152,7 +152,7 @@ class _Choice:
         raise _line_error(where, header_line, None, message)
 
 
-def table_source(table_id: str) -> str | None:
+def _table_source(table_id: str) -> str | None:
     """Whose table `table_id` is ("jobindsats", "statbank", "tilsyn"; any case), or None when none of ours."""
     if table_id.lower() in table_specs():
         return "jobindsats"
@@ -233,7 +233,7 @@ def _from_dst(grid: _Grid, path: Path, digest: str, choice: _Choice) -> Extract:
         raise errors[0]
     read = [table for table in read if _codes_fit(table)] or read
     ids = [table.table_id for table in read]
-    table_id, decided_by = _decide(ids, path, choice, grid.source, grid.header_line, statbank_titles())
+    table_id, decided_by = _decide(ids, path, choice, grid.source, grid.header_line, _statbank_titles())
     [table] = [table for table in read if table.table_id == table_id]
     fmt = "xlsx" if grid.sheet else "dst-csv"
     return Extract(
@@ -241,7 +241,7 @@ def _from_dst(grid: _Grid, path: Path, digest: str, choice: _Choice) -> Extract:
     )
 
 
-def statbank_titles() -> dict[str, str]:
+def _statbank_titles() -> dict[str, str]:
     return {table_id: table.title for table_id, table in statbank_tables().items()}
 
 
