@@ -331,11 +331,13 @@ def test_cli_auf_extracts_land_and_stage_by_name_or_table(name, args, table, goo
 )
 def test_cli_ingest_into_an_empty_warehouse_builds_what_staging_reads(tmp_path):
     warehouse = tmp_path / "fresh" / "jobindblik.duckdb"
-    path = write(tmp_path / "y30r21_udtraek.csv", (FIXTURES / "y30r21_udtraek.csv").read_text(encoding="utf-8"))
+    text = sample_csv("y25i01", lambda row: row[1] == "Herning" and row[0].startswith("2025"))
+    path = write(tmp_path / "y25i01_herning.csv", text)
 
     run = cli_ingest(warehouse, path)
 
-    assert "y30r21_udtraek.csv: y30r21: 48 rows read, 48 staged, 0 replaced" in run.out
+    assert "y25i01_herning.csv: y25i01: 36 rows read, 36 staged, 0 replaced" in run.out
     assert len(read_table(warehouse, "mart.dim_omraade")) == 128
     assert run.code == 0, run.err
-    assert len(read_table(warehouse.with_name("serving.duckdb"), "mart.benchmark")) > 0
+    ledighed = read_table(warehouse.with_name("serving.duckdb"), "mart.ledighed")
+    assert set(ledighed[ledighed["omraade_kode"] == "657"]["datagrundlag"]) == {"extract"}
