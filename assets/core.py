@@ -7,6 +7,7 @@ import pandas as pd
 
 from assets.checks import pandera_check
 from assets.metadata import table_metadata
+from pipelines.partitions import FIRST_YEAR
 from pipelines.resources.reference import ReferenceData
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from schemas.codelists import HELE_LANDET
@@ -14,7 +15,6 @@ from schemas.dimensions import DimOmraade, DimPeriode, DimVarighedsinterval, Dim
 from schemas.validation import validate
 from warehouse.tables import replace_rows
 
-FIRST_YEAR = 2007  # DST's AUK series and jobindsats' longest series start around here.
 # The levels whose names appear as areas in source data (kommunegrupper and landsdele do not).
 AREA_LEVELS = ("land", "region", "rar", "kommune")
 

@@ -73,7 +73,12 @@ def read_landed(landed: Landed, spec: TableSpec) -> pd.DataFrame:
     if landed.meta.get("format", "jobindsats-json") == "jobindsats-json":
         columns, rows = parse_body(landed.read_bytes(), landed.request)
         return to_frame(columns, rows, spec, landed.request)
-    return read_extract(landed.path).frame
+    return read_landed_extract(landed)
+
+
+def read_landed_extract(landed: Landed) -> pd.DataFrame:
+    """An analyst's landed file as the table decided when it landed: its content-hash name cannot tell again."""
+    return read_extract(landed.path, table=landed.meta["table"]).frame
 
 
 def stage(
@@ -221,7 +226,7 @@ def read_dst_landed(landed: Landed, table: StatbankTable) -> pd.DataFrame:
     """A landed StatBank body or DST extract file as a frame of codes."""
     if landed.meta.get("format") == "dst-bulk":
         return read_dst_body(landed.read_bytes(), landed.request, table.table_id).frame
-    return read_extract(landed.path).frame
+    return read_landed_extract(landed)
 
 
 def statbank_staging(table: StatbankTable) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:

@@ -113,14 +113,16 @@ def run(source: str, only_new: bool = False, months: tuple[str, str] | None = No
     from pipelines.errors import InputError
     from pipelines.partitions import all_partitions_tags, partition_key_of, range_tags
     from pipelines.sources.http import ApiError
-    from pipelines.whats_new import release_plan
+    from pipelines.whats_new import offered_month_tags, release_plan
 
     started = time.perf_counter()
     if problem := _missing_token(source):
         print(f"jobindblik run ({source}): {problem}", file=sys.stderr)
         return 2
     defs = _definitions(source)
-    assets, tags = None, all_partitions_tags()
+    # The live source offers every month since 2007 (every partition); the sample far fewer.
+    assets = None
+    tags = offered_month_tags(defs.resources["jobindsats"]) if source == "sample" else all_partitions_tags()
     if months:  # a backfill: every table, with the monthly ones limited to these months
         tags = range_tags(partition_key_of(months[0]), partition_key_of(months[1]))
     if only_new:
@@ -137,26 +139,44 @@ def run(source: str, only_new: bool = False, months: tuple[str, str] | None = No
     return _execute(defs, source, assets, tags, started, quiet)
 
 
-def ingest(paths: list[Path], source: str) -> int:
-    from pipelines.ingest import Validator, ingest_file, staging_keys
-    from pipelines.whats_new import month_span, run_plan
+def ingest(paths: list[Path], source: str, table: str | None = None) -> int:
+    """Land, stage and publish extract files; per file its table and rows read / staged / replaced.
+
+    Exits 1 when any file was rejected, any row read was not staged, or the run failed.
+    """
+    from pipelines.ingest import Validator, ingest_file, ingest_plan, replaced_rows, staged_rows, staging_keys
 
     started = time.perf_counter()
     defs = _definitions(source)
     resources = defs.resources
     validator = Validator(resources["reference"])
     warehouse = resources["warehouse"]
-    outcomes = [ingest_file(path, warehouse.landing(), validator, warehouse.inbox_dir) for path in paths]
+    outcomes = [ingest_file(path, warehouse.landing(), validator, warehouse.inbox_dir, table) for path in paths]
     for outcome in outcomes:
         stream = sys.stderr if outcome.status == "rejected" else sys.stdout
         print(f"{outcome.path}: {outcome.status}: {outcome.message}", file=stream)
     keys = staging_keys(outcomes)
     status = 1 if any(o.status == "rejected" for o in outcomes) else 0
-    if not keys:
-        return status
-    first, last = month_span([p for o in outcomes for p in o.periods])
-    assets, tags = run_plan(keys, defs.resolve_asset_graph(), first, last)
-    return max(status, _execute(defs, source, assets, tags, started))
+    if keys:
+        replaced = replaced_rows(warehouse, outcomes)
+        periods = [p for o in outcomes for p in o.periods]
+        assets, tags = ingest_plan(keys, periods, defs.resolve_asset_graph(), warehouse)
+        status = max(status, _execute(defs, source, assets, tags, started))
+    else:
+        replaced = {}
+    for outcome in outcomes:
+        if outcome.status == "rejected":
+            continue
+        read, staged = len(outcome.keys), staged_rows(warehouse, [outcome])[outcome.path]
+        lost = f"; {read - staged} not staged" if staged < read else ""
+        stream = sys.stderr if lost else sys.stdout
+        print(
+            f"{outcome.path}: {outcome.table_id}: {read} rows read, {staged} staged, "
+            f"{replaced.get(outcome.path, 0)} replaced{lost}",
+            file=stream,
+        )
+        status = max(status, 1 if lost else 0)
+    return status
 
 
 def dictionary_markdown() -> str:
@@ -255,6 +275,11 @@ def main(argv: list[str] | None = None) -> int:
         "ingest", help="load extract files downloaded by hand (jobindsats CSV/JSON, DST CSV/BULK, .xlsx)"
     )
     ingest_parser.add_argument("files", nargs="+", type=Path, help="the files to load")
+    ingest_parser.add_argument(
+        "--table",
+        metavar="ID",
+        help="the table the files are (e.g. y07a07, AUF01) where their content fits several; it must fit the content",
+    )
     ingest_parser.add_argument("--source", choices=settings.SOURCES, default="sample", help=argparse.SUPPRESS)
     for writer in (run_parser, ingest_parser):
         writer.add_argument(
@@ -280,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         if twice:
             print(f"jobindblik ingest: {twice} is given twice; give each file once", file=sys.stderr)
             return 2
-        return _one_writer(command, args.wait, lambda: ingest(args.files, args.source))
+        return _one_writer(command, args.wait, lambda: ingest(args.files, args.source, args.table))
     return 2
 
 

@@ -3,32 +3,40 @@
 Used by `jobindblik ingest FILE...` and by the inbox sensor. A good file lands beside the API
 responses (same landing zone, `datagrundlag = 'extract'`), so staging lays it over the source's
 answer row by row; a bad file goes to quarantine with the reason beside it and nothing else
-changes. The same file twice lands once.
+changes. The same file twice lands once. The table a file is gets decided here, once (see
+pipelines/sources/extracts.py), and is stored with the landed body, which staging reads as that table.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 
 from assets.core import area_codes, build_dim_omraade, group_labels
 from assets.staging import stage, stage_dst
 from pipelines.errors import InputError
 from pipelines.resources.landing import LandingStore, Origin, content_hash, utc_now
 from pipelines.resources.reference import ReferenceData
-from pipelines.sources.extracts import Extract, read_extract
+from pipelines.resources.warehouse import WarehouseResource
+from pipelines.sources.extracts import BY_CALLER, BY_CONTENT, BY_NAME, Extract, read_extract
 from pipelines.sources.jobindsats_parser import table_specs
 from pipelines.sources.statbank_tables import statbank_tables
+from pipelines.sources.tilsyn_extract import KEY as TILSYN_KEY
 from pipelines.sources.tilsyn_extract import kommune_names, stage_tilsyn
+from pipelines.whats_new import month_span, run_plan
+from schemas.statbank import variable_columns
 
 LOADED = "loaded"
 REASON_SUFFIX = ".reason.txt"
 NAME_MAX = 255  # bytes in a file name on Linux, macOS and Windows file systems
+DECIDED = {BY_CONTENT: "its content", BY_NAME: "its file name", BY_CALLER: "--table"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,8 @@ class Outcome:
     table_id: str | None = None
     periods: tuple[str, ...] = ()
     content_hash: str | None = None
+    # The file's rows as staging keys them: to count the rows it read and the staged rows it replaces.
+    keys: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
 
 class Validator:
@@ -54,18 +64,26 @@ class Validator:
         self.groups = group_labels(reference.table("ydelsesgrupper"))
         self.kommuner = kommune_names(dim)
 
-    def check(self, extract: Extract, origin: Origin) -> None:
-        """Stage the extract as a run would; an InputError names the file and the lines an editor shows."""
+    def check(self, extract: Extract, origin: Origin) -> pd.DataFrame:
+        """The extract as staging rows; an InputError names the file and the lines an editor shows."""
         now = datetime.now(timezone.utc)
         try:
             if extract.source == "jobindsats":
-                stage(extract.frame, origin, table_specs()[extract.table_id], self.areas, self.groups, now)
-            elif extract.source == "tilsyn":
-                stage_tilsyn(extract.frame, origin, self.kommuner, now)
-            else:
-                stage_dst(extract.frame, statbank_tables()[extract.table_id], origin, self.codes, now)
+                return stage(extract.frame, origin, table_specs()[extract.table_id], self.areas, self.groups, now)
+            if extract.source == "tilsyn":
+                return stage_tilsyn(extract.frame, origin, self.kommuner, now)
+            return stage_dst(extract.frame, statbank_tables()[extract.table_id], origin, self.codes, now)
         except InputError as error:
             raise error.in_file(str(extract.path), extract.first_line) from None
+
+
+def staging_table(source: str, table_id: str) -> tuple[str, list[str]]:
+    """The staging table an extract feeds, and the columns that identify its rows there."""
+    if source == "jobindsats":
+        return f"staging.jobindsats_{table_id}", list(table_specs()[table_id].key)
+    if source == "statbank":
+        return f"staging.statbank_{table_id.lower()}", [*variable_columns(table_id), "tid"]
+    return f"staging.tilsyn_{table_id}", list(TILSYN_KEY)
 
 
 def quarantine_file(path: Path, quarantine: Path, reason: str, move: bool) -> Path | None:
@@ -100,23 +118,30 @@ def _quarantine_name(digest: str, name: str) -> str:
     return f"{digest}-{stem}{suffix}"
 
 
-def ingest_file(path: Path, landing: LandingStore, validator: Validator, inbox: Path | None = None) -> Outcome:
+def ingest_file(
+    path: Path, landing: LandingStore, validator: Validator, inbox: Path | None = None, table: str | None = None
+) -> Outcome:
     """Recognise, validate and land one file; a bad file goes to quarantine.
 
     A file in `inbox` is moved to quarantine when bad; any other file is the user's and is copied.
+    `table` is the table the user says the file is (`--table`); it must fit the content.
     """
     request = f"file:{path.name}"
     try:
-        extract = read_extract(path, validator.areas)
-        validator.check(extract, Origin(request, "extract", extract.content_hash))
+        extract = read_extract(path, validator.areas, table, validator.groups)
+        staged = validator.check(extract, Origin(request, "extract", extract.content_hash))
     except InputError as error:
         ours = inbox is not None and path.parent.resolve() == inbox.resolve()  # not the file: it may be a loop
         kept = quarantine_file(path, landing.quarantine_root, str(error), move=ours)
         return Outcome(path, "rejected", f"{error} ({f'kept in {kept}' if kept else 'nothing to keep'})")
     periode = "TID" if extract.source == "statbank" else "periode"
     periods = tuple(sorted(extract.frame[periode].astype(str).unique()))
-    summary = f"{extract.source} {extract.table_id}, {len(extract.frame)} rows, {periods[0]}..{periods[-1]}"
-    found = (extract.source, extract.table_id, periods, extract.content_hash)
+    summary = (
+        f"{extract.source} {extract.table_id}, {len(extract.frame)} rows, {periods[0]}..{periods[-1]} "
+        f"(table from {DECIDED[extract.decided_by]})"
+    )
+    keys = staged[staging_table(extract.source, extract.table_id)[1]]
+    found = (extract.source, extract.table_id, periods, extract.content_hash, keys)
     if extract.content_hash in {item.content_hash for item in landing.all(extract.source, extract.table_id)}:
         return Outcome(path, "unchanged", f"{summary}: already loaded", *found)
     landing.land(
@@ -126,8 +151,8 @@ def ingest_file(path: Path, landing: LandingStore, validator: Validator, inbox: 
         path.suffix.lower(),
         request=request,
         file_name=path.name,
-        format=extract.format,
         datagrundlag="extract",
+        **extract.decision(),
         periods=list(periods),
     )
     return Outcome(path, "landed", summary, *found)
@@ -138,3 +163,57 @@ def staging_keys(outcomes: list[Outcome]) -> list[dg.AssetKey]:
     return sorted(
         {dg.AssetKey(["staging", f"{o.source}_{o.table_id.lower()}"]) for o in outcomes if o.status == "landed"}
     )
+
+
+def ingest_plan(
+    keys: list[dg.AssetKey], periods: list[str], asset_graph, warehouse: WarehouseResource
+) -> tuple[list[dg.AssetKey], dict[str, str]]:
+    """The run that stages newly landed files: their staging assets and all downstream over their months, plus
+    every table these read that the warehouse lacks yet (the dimensions, other staging tables: empty when
+    nothing has landed for them), so a first ingest into a fresh warehouse works. Nothing is fetched."""
+    assets, tags = run_plan(keys, asset_graph, *month_span(periods))
+    inputs = dg.AssetSelection.assets(*assets).upstream().resolve(asset_graph)
+    existing = existing_tables(warehouse)
+    missing = {key for key in inputs if key.path[0] != "landing" and ".".join(key.path) not in existing}
+    return sorted({*assets, *missing}), tags
+
+
+def existing_tables(warehouse: WarehouseResource) -> set[str]:
+    """`schema.table` of every table the warehouse holds (none before its first run)."""
+    if not warehouse.database.exists():
+        return set()
+    with warehouse.connect(read_only=True) as conn:
+        rows = conn.execute("select table_schema || '.' || table_name from information_schema.tables").fetchall()
+    return {name for (name,) in rows}
+
+
+def replaced_rows(warehouse: WarehouseResource, outcomes: list[Outcome]) -> dict[Path, int]:
+    """Per landed file, the rows staging holds now for keys the file has: the rows its staging will replace."""
+    existing = existing_tables(warehouse)
+    landed = [o for o in outcomes if o.status == "landed" and staging_table(o.source, o.table_id)[0] in existing]
+    if not landed:
+        return {}
+    counts = {}
+    with warehouse.connect(read_only=True) as conn:
+        for outcome in landed:
+            table, key = staging_table(outcome.source, outcome.table_id)
+            conn.register("file_keys", outcome.keys)
+            on = " and ".join(f"s.{column} = f.{column}" for column in key)
+            query = f"select count(*) from {table} s join file_keys f on {on}"
+            [(counts[outcome.path],)] = conn.execute(query).fetchall()
+            conn.unregister("file_keys")
+    return counts
+
+
+def staged_rows(warehouse: WarehouseResource, outcomes: list[Outcome]) -> dict[Path, int]:
+    """Per file that was read, the rows staging holds from it (by its content hash)."""
+    existing = existing_tables(warehouse)
+    counts = {}
+    with warehouse.connect(read_only=True) if existing else contextlib.nullcontext() as conn:
+        for outcome in outcomes:
+            if outcome.status == "rejected":
+                continue
+            table = staging_table(outcome.source, outcome.table_id)[0]
+            query = f"select count(*) from {table} where content_hash = ?"
+            counts[outcome.path] = conn.execute(query, [outcome.content_hash]).fetchone()[0] if table in existing else 0
+    return counts

@@ -9,7 +9,8 @@ from __future__ import annotations
 import dagster as dg
 
 TIMEZONE = "Europe/Copenhagen"
-FIRST_MONTH = "2019-01-01"  # covers the 2020 tilsyn year and its COVID window
+FIRST_YEAR = 2007  # jobindsats' monthly series and DST's AUF tables start in 2007M01
+FIRST_MONTH = f"{FIRST_YEAR}-01-01"
 
 monthly = dg.MonthlyPartitionsDefinition(start_date=FIRST_MONTH, timezone=TIMEZONE, end_offset=0)
 single_run = dg.BackfillPolicy.single_run()

@@ -7,11 +7,11 @@ import shutil
 import dagster as dg
 
 from pipelines.automation import refresh_all
-from pipelines.ingest import LOADED, Validator, ingest_file, staging_keys
+from pipelines.ingest import LOADED, Validator, ingest_file, ingest_plan, staging_keys
 from pipelines.resources.reference import ReferenceData
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.sources.statbank import StatbankClient
-from pipelines.whats_new import month_span, new_statbank_tables, release_plan, run_plan
+from pipelines.whats_new import new_statbank_tables, release_plan
 
 
 @dg.sensor(
@@ -37,8 +37,8 @@ def extract_inbox(context: dg.SensorEvaluationContext, warehouse: WarehouseResou
     keys = staging_keys(outcomes)
     if not keys:
         return dg.SkipReason("Nothing new to stage: " + "; ".join(f"{o.path.name} {o.status}" for o in outcomes))
-    first, last = month_span([p for o in outcomes for p in o.periods])
-    assets, tags = run_plan(keys, context.repository_def.asset_graph, first, last)
+    periods = [p for o in outcomes for p in o.periods]
+    assets, tags = ingest_plan(keys, periods, context.repository_def.asset_graph, warehouse)
     run_key = "inbox-" + "-".join(sorted(o.content_hash[:12] for o in outcomes if o.status == "landed"))
     return dg.RunRequest(run_key=run_key, asset_selection=assets, tags=tags)
 

@@ -312,7 +312,7 @@ def _dst_xlsx_unknown_label(tmp: Path):
 
 def _dst_unknown_table(tmp: Path):
     path = _write_lines(tmp / "udtraek.csv", ["KOMMUNE;TID;INDHOLD", "101;2020K1;632340"])
-    return path, ["line 1: cannot tell which DST table this is", "put the table id in the file name"]
+    return path, ["line 1: cannot tell which DST table this is", "its variables fit none of AUF01, AUF02, FOLK1A"]
 
 
 def _empty(tmp: Path):

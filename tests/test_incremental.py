@@ -6,6 +6,7 @@ assets it is about (`run_assets`), from a copy of the bundled sample with one fi
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -268,9 +269,27 @@ def test_run_plan_range_covers_the_monthly_periods_given(asset_graph):
 
 def test_run_plan_range_falls_back_to_the_last_months_without_monthly_periods(asset_graph):
     _, quarterly = run_plan([STAGING_Y30R21], asset_graph, *month_span(["2020QMAT02", "2020QMAT04"]))
-    _, outside = run_plan([STAGING_Y30R21], asset_graph, *month_span(["2010M01"]))  # before the first partition
 
-    assert quarterly == outside == last_months(4)
+    assert quarterly == last_months(4)
+
+
+def test_every_month_from_2007_is_a_partition_an_extract_or_backfill_can_run_over(asset_graph):
+    from pipelines.cli import _month
+
+    _, tags = run_plan([STAGING_Y30R21], asset_graph, *month_span(["2010M01", "2007M01"]))
+
+    assert tags == range_tags("2007-01-01", "2010-01-01")
+    assert _month("2007M01") == "2007M01"
+    with pytest.raises(argparse.ArgumentTypeError, match="from 2007-01 on"):
+        _month("2006M12")
+
+
+def test_a_full_sample_run_covers_the_months_the_sample_offers():
+    from pipelines.whats_new import offered_month_tags
+
+    defs = make_definitions(Path("unused.duckdb"), "sample")
+
+    assert offered_month_tags(defs.resources["jobindsats"]) == range_tags("2021-07-01", "2026-07-01")
 
 
 def test_an_ingested_extract_does_not_make_a_table_new(good_copy):

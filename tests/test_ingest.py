@@ -74,12 +74,13 @@ def test_a_good_jobindsats_csv_lands_with_its_facts(tmp_path, landing, validator
     assert outcome.status == "landed"
     assert (outcome.source, outcome.table_id) == ("jobindsats", "y30r21")
     assert outcome.periods == ("2020QMAT02", "2020QMAT04")
-    assert outcome.message == "jobindsats y30r21, 48 rows, 2020QMAT02..2020QMAT04"
+    assert outcome.message == "jobindsats y30r21, 48 rows, 2020QMAT02..2020QMAT04 (table from its content)"
     [landed] = landing.all("jobindsats", "y30r21")
     assert landed.path == landing.root / "jobindsats" / "y30r21" / f"{outcome.content_hash}.csv"
     assert landed.read_bytes() == path.read_bytes()
     assert landed.meta["datagrundlag"] == "extract"
     assert landed.meta["format"] == "jobindsats-csv"
+    assert (landed.meta["decided_by"], landed.meta["lang"], landed.meta["presentation"]) == ("content", "da", "label")
     assert landed.meta["file_name"] == "y30r21_udtraek.csv"
     assert landed.meta["request"] == "file:y30r21_udtraek.csv"
     assert landed.meta["periods"] == ["2020QMAT02", "2020QMAT04"]
@@ -326,6 +327,7 @@ def test_cli_ingest_of_a_whole_period_lands_stages_and_republishes(whole_period,
 
     assert run.code == 0, run.err
     assert "y30r21_2020QMAT02.csv: landed: jobindsats y30r21, 392 rows, 2020QMAT02..2020QMAT02" in run.out
+    assert "y30r21_2020QMAT02.csv: y30r21: 392 rows read, 392 staged, 392 replaced" in run.out
     assert "jobindblik (sample) finished in" in run.out
     staging = read_table(warehouse, "staging.jobindsats_y30r21", STAGING_ORDER)
     period = staging[staging["periode"] == "2020QMAT02"]
@@ -371,6 +373,7 @@ def test_cli_ingest_of_a_partial_extract_lands_and_stages_its_rows(partial, befo
     warehouse = partial.warehouse
 
     assert "y30r21_herning.csv: landed: jobindsats y30r21, 48 rows, 2020QMAT02..2020QMAT04" in partial.out
+    assert "y30r21_herning.csv: y30r21: 48 rows read, 48 staged, 48 replaced" in partial.out
     landed = [json.loads(p.read_text()) for p in (warehouse.parent / "landing/jobindsats/y30r21").glob("*.meta.json")]
     assert sorted(m["datagrundlag"] for m in landed) == ["extract", "sample-real"]
     staging = read_table(warehouse, "staging.jobindsats_y30r21", STAGING_ORDER)

@@ -247,4 +247,4 @@ def test_monthly_requests_everything_over_every_partition():
     assert result.run_key == "monthly-2026-12"
     assert result.asset_selection is None  # the whole refresh_all job
     assert result.tags == all_partitions_tags()
-    assert result.tags == range_tags("2019-01-01", monthly.get_partition_keys()[-1])
+    assert result.tags == range_tags("2007-01-01", monthly.get_partition_keys()[-1])

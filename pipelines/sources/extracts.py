@@ -3,7 +3,11 @@
 Files are recognised by their content, not their name: a v3 JSON body, a `;`-separated CSV
 (jobindsats when its header is a known table's labels, DST when it has TID/INDHOLD, the fokusmål
 count extract when it is `Periode;Område;Fokusmål;Berettigede;Opfyldt`), or an
-.xlsx workbook holding either table. Every problem names the file (with the sheet for a
+.xlsx workbook holding either table. Which table it is comes from the content (the header, then the
+ydelsesgruppe labels in the rows, for DST the variables, TID's frequency and the codes); the file
+name only breaks a tie, and a file the content and name leave open is refused naming the candidates,
+unless the caller says which (`table`: `jobindblik ingest --table`, or the decision stored at landing).
+Every problem names the file (with the sheet for a
 workbook), the line an editor shows (the sheet row in Excel) and the column, so the analyst
 can fix the file they have in front of them. JSON bodies are one line, so their problems count
 entries of `rows` instead.
@@ -31,8 +35,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pipelines.errors import InputError, Problem
 from pipelines.sources import tilsyn_extract
 from pipelines.sources.jobindsats_parser import TableSpec, parse_body, table_specs, to_frame
-from pipelines.sources.statbank_parser import parse_dst_rows
-from pipelines.sources.statbank_tables import statbank_tables
+from pipelines.sources.statbank_parser import DstTable, candidate_tables_of, parse_dst_rows
+from pipelines.sources.statbank_tables import LANGUAGES, label_codes, statbank_tables
 
 BOM = b"\xef\xbb\xbf"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -55,6 +59,8 @@ MAX_LINE = 100_000
 DST_MARKERS = frozenset({"TID", "INDHOLD"})
 # Share of a table's labels a header must carry to be reported as that table with columns missing.
 LOOKS_LIKE = 0.5
+# How an extract's table was decided, as its landing metadata records it.
+BY_CONTENT, BY_NAME, BY_CALLER = "content", "file name", "--table"
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,17 @@ class Extract:
     presentation: str | None = None  # "code" | "label"
     sheet: str | None = None
     first_line: int | None = None  # the file line (sheet row) of data row 1; None for JSON
+    decided_by: str = BY_CONTENT  # BY_CONTENT, BY_NAME or BY_CALLER
+
+    def decision(self) -> dict[str, str | None]:
+        """What was decided about the file, for its landing metadata: staging reads it back with `table`."""
+        return {
+            "format": self.format,
+            "decided_by": self.decided_by,
+            "lang": self.lang,
+            "presentation": self.presentation,
+            "sheet": self.sheet,
+        }
 
 
 @dataclass(frozen=True)
@@ -88,11 +105,18 @@ class _Grid:
     sheet: str | None = None
 
 
-def read_extract(path: Path, areas: Mapping[str, str] | None = None) -> Extract:
+def read_extract(
+    path: Path,
+    areas: Mapping[str, str] | None = None,
+    table: str | None = None,
+    groups: Mapping[str, set[str]] | None = None,
+) -> Extract:
     """The extract in `path`, or an InputError saying what is wrong and where.
 
     `areas` maps the area names jobindsats uses to codes; when given, a jobindsats row naming
-    any other area is an error.
+    any other area is an error. `table` is the table the caller says the file is (it must fit the
+    content); without it the content decides. `groups` (the ydelsesgruppe labels of each grouping)
+    tells apart tables whose headers are alike by the labels in their rows.
     """
     path = Path(path)
     source = str(path)
@@ -103,15 +127,16 @@ def read_extract(path: Path, areas: Mapping[str, str] | None = None) -> Extract:
     for magic, what in OTHER_MAGIC.items():
         if raw.startswith(magic):
             raise _line_error(source, 1, None, what)
+    choice = _Choice(table, groups)
     if raw.startswith(ZIP_MAGIC):
-        return _from_grid(_workbook_grid(raw, source), path, digest, areas)
+        return _from_grid(_workbook_grid(raw, source), path, digest, areas, choice)
     if b"\x00" in raw[:4096]:
         raise _line_error(source, 1, None, "a binary file, not a CSV, JSON or .xlsx extract")
     text = _decode(raw, source)
     if text.lstrip().startswith(("{", "[")):
-        return _from_json(text, raw, path, digest, areas)
+        return _from_json(text, raw, path, digest, areas, choice)
     _check_line_lengths(text, source)
-    return _from_grid(_text_grid(text, source), path, digest, areas)
+    return _from_grid(_text_grid(text, source), path, digest, areas, choice)
 
 
 def _read_regular_file(path: Path, source: str) -> bytes:
@@ -156,7 +181,41 @@ def _check_line_lengths(text: str, source: str) -> None:
         raise _line_error(source, line, None, f"{length:,} characters long; an extract's lines are under {MAX_LINE:,}")
 
 
-def _from_json(text: str, raw: bytes, path: Path, digest: str, areas: Mapping[str, str] | None) -> Extract:
+@dataclass(frozen=True)
+class _Choice:
+    """What the caller knows about which table a file is: its id, and the group labels to tell tables apart."""
+
+    table: str | None = None
+    groups: Mapping[str, set[str]] | None = None
+
+    def refuse_other_source(self, source: str, where: str, header_line: int | None, kind: str) -> None:
+        """A given table of another source (or one we do not know) cannot fit this file."""
+        if self.table is None:
+            return
+        owner = _table_source(self.table)
+        if owner == source:
+            return
+        if owner:
+            why = f"a {owner} table"
+        else:
+            known = ", ".join([*table_specs(), *statbank_tables(), tilsyn_extract.TABLE_ID])
+            why = f"not a table this pipeline knows ({known})"
+        message = f"--table {self.table} does not fit: the file is {kind}, and {self.table} is {why}"
+        raise _line_error(where, header_line, None, message)
+
+
+def _table_source(table_id: str) -> str | None:
+    """Whose table `table_id` is ("jobindsats", "statbank", "tilsyn"; any case), or None when none of ours."""
+    if table_id.lower() in table_specs():
+        return "jobindsats"
+    if table_id.upper() in statbank_tables():
+        return "statbank"
+    return tilsyn_extract.SOURCE if table_id.lower() == tilsyn_extract.TABLE_ID.lower() else None
+
+
+def _from_json(
+    text: str, raw: bytes, path: Path, digest: str, areas: Mapping[str, str] | None, choice: _Choice
+) -> Extract:
     source = str(path)
     try:  # parse_body says a body is not JSON but not where; this says on which line and character
         json.loads(text)
@@ -164,33 +223,43 @@ def _from_json(text: str, raw: bytes, path: Path, digest: str, areas: Mapping[st
         message = f"not valid JSON, possibly cut off: {exc.msg} (character {exc.colno})"
         raise _line_error(source, exc.lineno, None, message) from exc
     columns, rows = parse_body(raw, source)
-    spec = _jobindsats_spec(columns, path, source, header_line=None)
+    choice.refuse_other_source("jobindsats", source, None, "a jobindsats v3 body")
+    spec, decided_by = _jobindsats_spec(columns, rows, path, source, None, choice)
     frame = to_frame(columns, rows, spec, source)
     _check_areas(frame, spec, areas, source, first_line=None)
-    return Extract(path, "jobindsats", spec.table_id, "jobindsats-json", frame, digest, "da", "label")
+    return Extract(
+        path, "jobindsats", spec.table_id, "jobindsats-json", frame, digest, "da", "label", decided_by=decided_by
+    )
 
 
-def _from_grid(grid: _Grid, path: Path, digest: str, areas: Mapping[str, str] | None) -> Extract:
-    """The grid read as the table its header names; a wrong header is reported before the rows' problems."""
+def _from_grid(grid: _Grid, path: Path, digest: str, areas: Mapping[str, str] | None, choice: _Choice) -> Extract:
+    """The grid read as the table its content says; a wrong header is reported before the rows' problems."""
     if tilsyn_extract.is_tilsyn_header(grid.header):
-        return _from_tilsyn(grid, path, digest)
+        return _from_tilsyn(grid, path, digest, choice)
     statbank = _kind(grid.header, path) == "statbank"
-    spec = None if statbank else _jobindsats_spec(grid.header, path, grid.source, grid.header_line)
+    kind = "a DST table (it has TID/INDHOLD)" if statbank else "a jobindsats table"
+    choice.refuse_other_source("statbank" if statbank else "jobindsats", grid.source, grid.header_line, kind)
     first_line = grid.header_line + 1
+    if not statbank:  # the header decides, or narrows, before the rows are read
+        _jobindsats_spec(grid.header, None, path, grid.source, grid.header_line, choice)
     if grid.problems:
         raise InputError(grid.source, grid.problems)
     if not grid.rows:
         raise _line_error(grid.source, first_line, None, "no data rows below the header")
-    if spec is None:
-        return _from_dst(grid, path, digest)
+    if statbank:
+        return _from_dst(grid, path, digest, choice)
+    spec, decided_by = _jobindsats_spec(grid.header, grid.rows, path, grid.source, grid.header_line, choice)
     frame = to_frame(grid.header, grid.rows, spec, grid.source, first_line=first_line)
     _check_areas(frame, spec, areas, grid.source, first_line)
     fmt = "xlsx" if grid.sheet else "jobindsats-csv"
-    return Extract(path, "jobindsats", spec.table_id, fmt, frame, digest, "da", "label", grid.sheet, first_line)
+    return Extract(
+        path, "jobindsats", spec.table_id, fmt, frame, digest, "da", "label", grid.sheet, first_line, decided_by
+    )
 
 
-def _from_tilsyn(grid: _Grid, path: Path, digest: str) -> Extract:
+def _from_tilsyn(grid: _Grid, path: Path, digest: str, choice: _Choice) -> Extract:
     """The fokusmål count extract (pipelines/sources/tilsyn_extract.py); areas are checked when staged."""
+    choice.refuse_other_source(tilsyn_extract.SOURCE, grid.source, grid.header_line, "the fokusmål count extract")
     if grid.problems:
         raise InputError(grid.source, grid.problems)
     if not grid.rows:
@@ -200,20 +269,62 @@ def _from_tilsyn(grid: _Grid, path: Path, digest: str) -> Extract:
     return Extract(path, tilsyn_extract.SOURCE, tilsyn_extract.TABLE_ID, fmt, frame, digest, "da", "label", grid.sheet)
 
 
-def _from_dst(grid: _Grid, path: Path, digest: str) -> Extract:
+def _from_dst(grid: _Grid, path: Path, digest: str, choice: _Choice) -> Extract:
+    """The DST table the variables, TID's frequency and the codes fit, the file name breaking a tie."""
     cells = [[_as_text(value) for value in row] for row in grid.rows]
-    table = parse_dst_rows(grid.header, cells, grid.source, _dst_hint(grid.header, path), grid.header_line + 1)
-    if table.table_id is None:
+    tables = [choice.table.upper()] if choice.table else candidate_tables_of(grid.header, cells)
+    if not tables:
         known = ", ".join(sorted(statbank_tables()))
-        message = (
-            f"cannot tell which DST table this is: its variables fit none or several of {known}; "
-            "put the table id in the file name, e.g. FOLK1A_2020.csv"
-        )
+        message = f"cannot tell which DST table this is: its variables fit none of {known}"
         raise _line_error(grid.source, grid.header_line, None, message)
+    read, errors = [], []
+    for table_id in tables:
+        try:
+            read.append(parse_dst_rows(grid.header, cells, grid.source, table_id, grid.header_line + 1))
+        except InputError as error:
+            errors.append(error)
+    if not read:
+        raise errors[0]
+    read = [table for table in read if _codes_fit(table)] or read
+    ids = [table.table_id for table in read]
+    table_id, decided_by = _decide(ids, path, choice, grid.source, grid.header_line, _statbank_titles())
+    [table] = [table for table in read if table.table_id == table_id]
     fmt = "xlsx" if grid.sheet else "dst-csv"
     return Extract(
-        path, "statbank", table.table_id, fmt, table.frame, digest, table.lang, table.presentation, grid.sheet
+        path, "statbank", table_id, fmt, table.frame, digest, table.lang, table.presentation, grid.sheet,
+        decided_by=decided_by,
     )
+
+
+def _statbank_titles() -> dict[str, str]:
+    return {table_id: table.title for table_id, table in statbank_tables().items()}
+
+
+def _codes_fit(table: DstTable) -> bool:
+    """Whether every code in the file is one the table's code lists know (variables without a list aside)."""
+    lists = label_codes(table.table_id)
+    return all(
+        set(table.frame[variable]) <= {code for lang in LANGUAGES for code in lists[variable][lang].values()}
+        for variable in table.frame.columns
+        if variable in lists
+    )
+
+
+def _decide(
+    ids: list[str], path: Path, choice: _Choice, source: str, header_line: int | None, titles: Mapping[str, str]
+) -> tuple[str, str]:
+    """The one table left (and how it was decided), the file name breaking a tie; else an error naming them."""
+    if len(ids) == 1:
+        return ids[0], BY_CALLER if choice.table else BY_CONTENT
+    named = [table_id for table_id in ids if _names(path, table_id)]
+    if len(named) == 1:
+        return named[0], BY_NAME
+    candidates = ", ".join(f"{table_id} ({titles[table_id]})" for table_id in ids)
+    message = (
+        f"the content fits several tables: {candidates}; say which with `jobindblik ingest --table ID FILE` "
+        f"or put the table id in the file name, e.g. {ids[-1]}_{Path(path).name}"
+    )
+    raise _line_error(source, header_line, None, message)
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -361,20 +472,58 @@ def _names(path: Path, table_id: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){re.escape(table_id.lower())}(?![a-z0-9])", path.stem.lower()) is not None
 
 
-def _dst_hint(header: list[str], path: Path) -> str | None:
-    """The DST table the file name names, if its variables fit the header: a tie-breaker, never an override."""
-    variables = {label.strip().upper() for label in header} - DST_MARKERS
-    named = [t for t in statbank_tables().values() if _names(path, t.table_id) and variables <= t.header_variables()]
-    return named[0].table_id if named else None
+def _jobindsats_spec(
+    header: list[str], rows: list[list[Any]] | None, path: Path, source: str, header_line: int | None, choice: _Choice
+) -> tuple[TableSpec, str]:
+    """The spec a jobindsats file is, and how that was decided.
+
+    The given table if it fits; else every table whose labels the header holds (the ones that account for
+    most of it), narrowed by the ydelsesgruppe labels in `rows` (None: not read yet, so only the header
+    is checked), then by the file name. A near match is reported with its missing and unexpected columns.
+    """
+    specs = table_specs()
+    if choice.table:
+        spec = specs[choice.table.lower()]
+        _require_columns(spec, header, source, header_line)
+        return spec, BY_CALLER
+    present = set(header)
+    fitting = [spec for spec in specs.values() if all(c.label in present for c in spec.columns)]
+    widest = max((len(spec.columns) for spec in fitting), default=0)
+    fitting = [spec for spec in fitting if len(spec.columns) == widest]
+    if not fitting:
+        spec, share = _closest_spec(header, path)
+        if share < LOOKS_LIKE:
+            known = ", ".join(sorted(specs))
+            message = (
+                f"the header is neither a known jobindsats table ({known}) nor a DST table (no TID/INDHOLD column)"
+            )
+            raise _line_error(source, header_line, None, message)
+        _require_columns(spec, header, source, header_line)
+    if rows is None:
+        return fitting[0], BY_CONTENT
+    fitting = [spec for spec in fitting if _groups_fit(spec, header, rows, choice.groups)] or fitting
+    titles = {spec.table_id: spec.title for spec in fitting}
+    table_id, decided_by = _decide(list(titles), path, choice, source, header_line, titles)
+    return specs[table_id], decided_by
 
 
-def _jobindsats_spec(header: list[str], path: Path, source: str, header_line: int | None) -> TableSpec:
-    """The spec for a jobindsats header; a near match is reported with its missing and unexpected columns."""
-    spec, share = _closest_spec(header, path)
-    if share < LOOKS_LIKE:
-        known = ", ".join(sorted(table_specs()))
-        message = f"the header is neither a known jobindsats table ({known}) nor a DST table (no TID/INDHOLD column)"
-        raise _line_error(source, header_line, None, message)
+def _groups_fit(
+    spec: TableSpec, header: list[str], rows: list[list[Any]], groups: Mapping[str, set[str]] | None
+) -> bool:
+    """Whether the rows' ydelsesgruppe labels all belong to the table's grouping (True when not known)."""
+    if groups is None:
+        return True
+    for column in spec.columns:
+        if column.gruppering:
+            at = header.index(column.label)
+            labels = {str(row[at]).strip() for row in rows if at < len(row) and row[at] is not None}
+            if not labels <= groups.get(column.gruppering, set()):
+                return False
+    return True
+
+
+def _require_columns(spec: TableSpec, header: list[str], source: str, header_line: int | None) -> None:
+    """Every label of `spec` in the header, or an error naming the missing and the unexpected columns."""
     labels = {c.label for c in spec.columns}
     missing = [c.label for c in spec.columns if c.label not in header]
     if missing:
@@ -386,7 +535,6 @@ def _jobindsats_spec(header: list[str], path: Path, source: str, header_line: in
             if label not in labels
         ]
         raise InputError(source, problems)
-    return spec
 
 
 def _check_areas(

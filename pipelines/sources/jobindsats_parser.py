@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from pipelines.errors import InputError, Problem
+from pipelines.sources.periods import period_problem
 from schemas.codelists import PERIODETYPER
 
 TABLES_TOML = Path(__file__).resolve().parents[1] / "config" / "jobindsats_tables.toml"
@@ -191,6 +192,8 @@ def to_frame(
                     value = None
                 else:
                     value = value.strip()
+                    if col.name == "periode" and (why := period_problem(value)):
+                        problems.append(problem(number, col.label, why))
             else:
                 try:
                     value = parse_number(value, col.type)

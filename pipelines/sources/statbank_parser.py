@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipelines.errors import InputError, Problem
+from pipelines.sources.periods import period_problem
 from pipelines.sources.statbank_tables import label_codes, statbank_tables
 
 TIME = "TID"
@@ -99,6 +100,10 @@ def _parse(
 
     keys = [*variables, TIME]
     problems = [_problem(line, column, "empty value") for column in keys for line in frame.index[frame[column] == ""]]
+    if table_id in statbank_tables():  # ours are monthly, quarterly or yearly; others may count weeks or days
+        problems += [
+            _problem(line, TIME, why) for line, tid in frame[TIME].items() if tid and (why := period_problem(tid))
+        ]
     if presentation == "label":
         problems += _translate(frame, variables, codes, lang, table_id, header_line)
     values, bad_numbers = _numbers(frame[VALUE], lang)
@@ -136,12 +141,31 @@ def _table(table_id: str | None, variables: list[str], times: pd.Series, line: i
         if foreign:
             raise InputError(source, [_problem(line, v, f"is not a variable of {spec.table_id}") for v in foreign])
         return spec.table_id
+    candidates = candidate_tables(variables, times)
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def candidate_tables_of(header: list[str], rows: list[list[str]]) -> list[str]:
+    """The known tables a header and its rows may be (see `candidate_tables`), TID read as `_parse` reads it."""
+    columns = [name.removeprefix("\ufeff").strip().upper() for name in header]
+    if TIME not in columns:
+        return []
+    at = columns.index(TIME)
+    times = pd.Series([row[at].strip() if at < len(row) else "" for row in rows], dtype=str)
+    times = times.str.replace(ENGLISH_QUARTER, r"\1K\2", regex=True)
+    return candidate_tables([c for c in columns if c not in (TIME, VALUE)], times)
+
+
+def candidate_tables(variables: list[str], times: pd.Series) -> list[str]:
+    """The known tables a file with these variable columns and TID values may be: the variables fit, and
+    where several do, the frequency of TID too (unless no TID fits any: then reading says which are wrong)."""
     if not variables:
-        return None
-    candidates = [t for t in tables.values() if set(variables) <= t.header_variables()]
+        return []
+    candidates = [t for t in statbank_tables().values() if set(variables) <= t.header_variables()]
     if len(candidates) > 1:
-        candidates = [t for t in candidates if times.str.fullmatch(FREQUENCY_OF_TIME[t.frequency]).all()]
-    return candidates[0].table_id if len(candidates) == 1 else None
+        frequent = [t for t in candidates if times.str.fullmatch(FREQUENCY_OF_TIME[t.frequency]).all()]
+        candidates = frequent or candidates
+    return [t.table_id for t in candidates]
 
 
 def _language(frame: pd.DataFrame, variables: list[str], codes: dict, presentation: str) -> str:
