@@ -97,12 +97,12 @@ def test_developments_and_codes_cover_the_new_groups(marts):
     row = varigheder[
         (varigheder["omraade_kode"] == HERNING)
         & (varigheder["ydelsesgruppe_kode"] == "ptv_kh_jobparat")
-        & (varigheder["periode"] == "2026Q02")
+        & (varigheder["periode"] == "2026Q01")
         & (varigheder["opdeling"] == "Varighed i alt")
         & (varigheder["maal"] == "forloeb:antal_forloeb")
         & (varigheder["horisont"] == "3m")
     ].iloc[0]
-    assert row["tidligere_periode"] == "2026Q01"
+    assert row["tidligere_periode"] == "2025Q04"
     assert row["forskel"] == row["vaerdi"] - row["tidligere_vaerdi"]
     vandringer = udvikling[udvikling["tabel"] == "mart.vandringer"]
     assert "ptv_kh_aktivitetsparat" in set(vandringer["ydelsesgruppe_kode"])

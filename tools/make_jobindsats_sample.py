@@ -33,8 +33,8 @@ import statistics
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "data" / "sample" / "jobindsats"
@@ -47,10 +47,10 @@ CUT = "2026M07"  # the last month the sample pretends to know, as the real month
 MONTHS = [f"{y}M{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13) if "2024M08" <= f"{y}M{m:02d}" <= CUT]
 QUARTERS = [f"{y}Q{q:02d}" for y in (2024, 2025, 2026) for q in range(1, 5) if f"{y}Q{q:02d}" <= "2026Q02"]
 # The groups beyond A-dagpenge (and y07a07) and the tilbud tables keep the sample (and its run
-# time) small: the last three quarters (3- and 6-month developments), and one whole year of months
-# (2025) for a year average.
-GROUP_QUARTERS = QUARTERS[-3:]
-TILBUD_MONTHS = [m for m in MONTHS if m >= "2025M01"]
+# time) small: two quarters (2025Q04, 2026Q01: a 3-month development and both statuses of
+# 2025Q04), and the months of one year (2025) for a year average.
+GROUP_QUARTERS = QUARTERS[-3:-1]
+TILBUD_MONTHS = [m for m in MONTHS if m.startswith("2025")]
 
 # --- ptv_a02 -------------------------------------------------------------------------------
 PTV_TOTAL = "Ydelsesgrupper i alt"
@@ -120,6 +120,19 @@ STATUSES = [
     ("Jobafklaringsforløb", 0.4, 0.2),
 ]
 STATUS_TOTAL = "I alt"
+# The other groups' b15 tables hold the main statuses only, the rest in "Andet" (a smaller sample).
+MAIN_STATUSES = {
+    "Lønmodtagerbeskæftigelse",
+    "A-dagpenge",
+    "Sygedagpenge",
+    "Selvforsørgelse",
+    "Uddannelse",
+    "Kontanthjælp",
+}
+GROUP_STATUSES = [s for s in STATUSES if s[0] in MAIN_STATUSES]
+GROUP_STATUSES.append(
+    ("Andet", round(100 - sum(s[1] for s in GROUP_STATUSES), 1), round(100 - sum(s[2] for s in GROUP_STATUSES), 1))
+)
 STATUS_HORIZONS = [1, 3]
 PUBLICATION_LAG_MONTHS = 3  # a status m months after the quarter is published about 3 months later
 
@@ -451,14 +464,21 @@ def status_known(quarter: str, months: int) -> bool:
     return month_index(last_month) + months + PUBLICATION_LAG_MONTHS <= month_index(CUT)
 
 
-def status_rows(inp: Inputs, table: str, ended: dict[tuple[str, str], int], tilt_group: str, job: float) -> dict:
+def status_rows(
+    inp: Inputs,
+    table: str,
+    ended: dict[tuple[str, str], int],
+    tilt_group: str,
+    job: float,
+    statuses: list[tuple[str, float, float]] = STATUSES,
+) -> dict:
     """Status 1 and 3 months after the afsluttede forløb `ended` (y##b15); `job` scales the employment share."""
     quarters = [q for q in QUARTERS if (HELE_LANDET, q) in ended and any(status_known(q, m) for m in STATUS_HORIZONS)]
     counts: dict[tuple[str, str, int], list[int]] = {}
     for quarter in quarters:
         for months in STATUS_HORIZONS:
-            base = [(s[1] if months == 1 else s[2]) * (job if i == 0 else 1.0) for i, s in enumerate(STATUSES)]
-            sums = [0] * len(STATUSES)
+            base = [(s[1] if months == 1 else s[2]) * (job if i == 0 else 1.0) for i, s in enumerate(statuses)]
+            sums = [0] * len(statuses)
             for k in inp.kommuner:
                 # Kommuner with more of the group than expected see fewer forløb end in a job.
                 tilt = 1 - 0.15 * (inp.bm_index[tilt_group][k] - 1) + 0.03 * z(stream(table, "job", k))
@@ -476,7 +496,7 @@ def status_rows(inp: Inputs, table: str, ended: dict[tuple[str, str], int], tilt
     for area in [HELE_LANDET, *inp.kommuner]:
         for quarter in quarters:
             totals = {m: sum(counts[(area, quarter, m)]) for m in STATUS_HORIZONS}
-            for i, status in enumerate([STATUS_TOTAL, *(s[0] for s in STATUSES)]):
+            for i, status in enumerate([STATUS_TOTAL, *(s[0] for s in statuses)]):
                 row = [quarter, area, status]
                 for months in STATUS_HORIZONS:
                     if not status_known(quarter, months):
@@ -496,8 +516,7 @@ def make_y01b15(inp: Inputs, ended: dict[tuple[str, str], int]) -> dict:
 
 
 # --- the other groups' forløb families -----------------------------------------------------------
-@dataclass(frozen=True)
-class Gruppe:
+class Gruppe(NamedTuple):
     """A group's a21/a27/b15 tables; every level here is a SYNTHETIC order of magnitude."""
 
     prefix: str  # the jobindsats table prefix (y07 sygedagpenge, y60 kontanthjælp, ...)
@@ -513,9 +532,17 @@ class Gruppe:
 GRUPPER = [
     # y07's afsluttede forløb are y07a07 (make_y07a07): its exits and shares are those of that table.
     Gruppe(
-        "y07", "bm:Sygedagpenge mv.", "Sygedagpenge mv.", 61000, Y07A07_EXITS_PER_QUARTER / 61000, tuple(Y07A07_SHARES), 1.1
+        "y07",
+        "bm:Sygedagpenge mv.",
+        "Sygedagpenge mv.",
+        61000,
+        Y07A07_EXITS_PER_QUARTER / 61000,
+        tuple(Y07A07_SHARES),
+        1.1,
     ),
-    Gruppe("y12", "bm:Sygedagpenge mv.", "Sygedagpenge mv.", 13500, 0.15, (0.02, 0.03, 0.1, 0.2, 0.17, 0.15, 0.33), 0.4),
+    Gruppe(
+        "y12", "bm:Sygedagpenge mv.", "Sygedagpenge mv.", 13500, 0.15, (0.02, 0.03, 0.1, 0.2, 0.17, 0.15, 0.33), 0.4
+    ),
     Gruppe(
         "y11", "bm:Kontanthjælp mv.", "Kontanthjælp mv.", 26000, 0.08, (0.01, 0.02, 0.05, 0.12, 0.12, 0.13, 0.55), 0.25
     ),
@@ -566,18 +593,18 @@ def make_groups(inp: Inputs) -> dict[str, dict]:
             exits = {q: (national * g.exits, share) for q, (national, share) in stock.items()}
             body, ended = completed_rows(inp, name(f"{g.prefix}a27"), list(g.shares), exits, g.tilt_group)
             parts[f"{g.prefix}a27"].append((g.kategori, body))
-        status = status_rows(inp, name(f"{g.prefix}b15"), ended, g.tilt_group, g.job)
+        status = status_rows(inp, name(f"{g.prefix}b15"), ended, g.tilt_group, g.job, GROUP_STATUSES)
         parts[f"{g.prefix}b15"].append((g.kategori, status))
     return {table: with_kategori(bodies) for table, bodies in parts.items()}
 
 
 # --- tilbud (y01c01, y60c01) -------------------------------------------------------------------
-# Tilbud labels [V] (the real y01c01 response); per type: fuldtidsaktiverede per fuldtidsaktiveret
-# of the total and personer per fuldtidsaktiveret, from the real y01c01 Hele landet 2025M05
-# (8,295 fuldtidsaktiverede: vejledning 4,174, privat løntilskud 759, offentlig 285,
-# virksomhedspraktik 3,046, nytteindsats 29). The kontanthjælp split is SYNTHETIC, bent towards
-# vejledning as the real y60c02 persons are (29,050 of 36,442 in 2026M07), løntilskud 10 % of the
-# fuldtid (its 1,453 persons are close to full-time).
+# Fuldtidsaktiverede only (the persons measure is not read). Tilbud labels [V] (the real y01c01
+# response); per type: fuldtidsaktiverede per fuldtidsaktiveret of the total, from the real y01c01
+# Hele landet 2025M05 (8,295 fuldtidsaktiverede: vejledning 4,174, privat løntilskud 759, offentlig
+# 285, virksomhedspraktik 3,046, nytteindsats 29). Nytteindsats is in the total, without a row. The
+# kontanthjælp split is SYNTHETIC, bent towards vejledning as the real y60c02 persons are (29,050 of
+# 36,442 in 2026M07), løntilskud 10 % of the fuldtid (its 1,453 persons are close to full-time).
 TILBUD_TOTAL = "Tilbud i alt"
 TILBUD_TYPES = [
     "Vejledning og opkvalificering i alt",
@@ -586,42 +613,41 @@ TILBUD_TYPES = [
     "Virksomhedspraktik i alt",
     "Nytteindsats i alt",
 ]
-TILBUD_PERSONS_PER_FULDTID = [3.98, 1.2, 1.2, 2.37, 2.3]
+TILBUD_ROWS = TILBUD_TYPES[:4]
 TILBUD_SHARES = {"y01c01": [0.503, 0.092, 0.034, 0.367, 0.004], "y60c01": [0.55, 0.06, 0.04, 0.33, 0.02]}
 # Fuldtidsaktiverede per bruttoledig: 8,295 / 71,066 for A-dagpenge in 2025M05 (real); the
-# kontanthjælp rates are SYNTHETIC (aktivitetsparate: per jobparat bruttoledig, as a level only).
-TILBUD_RATES = {("y01c01", None): 0.117, ("y60c01", "Jobparat"): 0.14, ("y60c01", "Aktivitetsparat"): 0.55}
+# kontanthjælp rate is SYNTHETIC.
+TILBUD_RATES = {"y01c01": 0.117, "y60c01": 0.14}
 TILBUD_SERIES = {"y01c01": "y25i01/A-dagpenge", "y60c01": "y25i01/Kontanthjælp"}
 
 
-def tilbud_rows(inp: Inputs, table: str, kategori: str | None) -> dict:
-    """Aktiverede and fuldtidsaktiverede by tilbud per month, following the real bruttoledige series."""
-    name = f"{table}/{kategori}" if kategori else table
-    series, rate, shares = TILBUD_SERIES[table], TILBUD_RATES[(table, kategori)], TILBUD_SHARES[table]
+def tilbud_rows(inp: Inputs, table: str) -> dict:
+    """Fuldtidsaktiverede by tilbud per month, following the real bruttoledige series of the group."""
+    series, rate, shares = TILBUD_SERIES[table], TILBUD_RATES[table], TILBUD_SHARES[table]
     rows = []
     values: dict[tuple[str, str], list[int]] = {}
     for period in TILBUD_MONTHS:
         national = inp.national(series, period) * rate
-        counts, _ = kommune_totals(inp, name, period, national, inp.kommune_share(series, [period]))
+        counts, _ = kommune_totals(inp, table, period, national, inp.kommune_share(series, [period]))
         sums = [0] * len(TILBUD_TYPES)
         for k in inp.kommuner:
-            values[(k, period)] = split(counts[k], [b * factor(stream(name, "type", k, period), 0.1) for b in shares])
+            values[(k, period)] = split(counts[k], [b * factor(stream(table, "type", k, period), 0.1) for b in shares])
             sums = [a + b for a, b in zip(sums, values[(k, period)])]
-        rest = stream(name, "rest-types", period)
-        values[(HELE_LANDET, period)] = [s + round(s * uoplyst_rate(name, t) * factor(rest, 0.1)) for t, s in enumerate(sums)]
+        rest = stream(table, "rest-types", period)
+        values[(HELE_LANDET, period)] = [
+            s + round(s * uoplyst_rate(table, t) * factor(rest, 0.1)) for t, s in enumerate(sums)
+        ]
     for area in [HELE_LANDET, *inp.kommuner]:
         keep = (lambda v: v) if area == HELE_LANDET else suppress
         for period in TILBUD_MONTHS:
             full = values[(area, period)]
-            persons = [round(f * ratio) for f, ratio in zip(full, TILBUD_PERSONS_PER_FULDTID)]
-            # A person in two tilbud in a month is one aktiveret in the total.
-            rows.append([period, area, TILBUD_TOTAL, keep(round(sum(persons) * 0.9)), keep(sum(full))])
-            rows.extend([period, area, t, keep(p), keep(f)] for t, p, f in zip(TILBUD_TYPES, persons, full))
-    return {"columns": ["Periode", "Område", "Tilbud", "Antal aktiverede", "Antal fuldtidsaktiverede"], "rows": rows}
+            rows.append([period, area, TILBUD_TOTAL, keep(sum(full))])
+            rows.extend([period, area, t, keep(f)] for t, f in zip(TILBUD_ROWS, full))
+    return {"columns": ["Periode", "Område", "Tilbud", "Antal fuldtidsaktiverede"], "rows": rows}
 
 
 def make_y01c01(inp: Inputs) -> dict:
-    body = tilbud_rows(inp, "y01c01", None)
+    body = tilbud_rows(inp, "y01c01")
     columns = body["columns"]
     return {
         "columns": [*columns[:2], "A-kasse", *columns[2:]],
@@ -630,7 +656,7 @@ def make_y01c01(inp: Inputs) -> dict:
 
 
 def make_y60c01(inp: Inputs) -> dict:
-    return with_kategori([(k, tilbud_rows(inp, "y60c01", k)) for k in ("Jobparat", "Aktivitetsparat")])
+    return with_kategori([("Jobparat", tilbud_rows(inp, "y60c01"))])
 
 
 def build(sample_dir: Path = SAMPLE_DIR) -> dict[str, dict]:
