@@ -15,7 +15,7 @@ from assets import facts
 from assets.staging import jobindsats_stagings
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from schemas.aktivering import Aktivering
-from warehouse.aggregate import with_aggregates
+from warehouse.aggregate import DATAGRUNDLAG_OF_MEMBERS, with_aggregates
 from warehouse.familier import bruttoledige_sql, family, union_sql
 from warehouse.models import sql
 
@@ -36,41 +36,37 @@ def aktivering_sql() -> str:
     aggregated = with_aggregates(monthly, ["periode", "ydelsesgruppe"], TILBUD)
     # A year has a row only when the source has all its 12 months; an area's average is empty when
     # any of its months is, never the average of fewer months.
-    averages = ",\n            ".join(f"case when count({c}) = 12 then avg({c}) end as {c}" for c in MAALT)
-    virksomhedsrettet = " + ".join(["virksomhedspraktik", "loentilskud_privat", "loentilskud_offentlig"])
+    averages = ",\n                ".join(f"case when count(b.{c}) = 12 then avg(b.{c}) end as {c}" for c in MAALT)
     return f"""
         with m as ({aggregated}),
         naevner as ({bruttoledige_sql()}),
-        maaned as (
-            select m.*, 'M' as periodetype, n.ydelsesgruppe_kode, cast(l.bruttoledige as double) as bruttoledige,
-                case when l.datagrundlag is null or l.datagrundlag = m.datagrundlag then m.datagrundlag
-                    when 'sample-synthetic' in (m.datagrundlag, l.datagrundlag) then 'sample-synthetic'
-                    when 'extract' in (m.datagrundlag, l.datagrundlag) then 'extract'
-                    else m.datagrundlag end as samlet_datagrundlag
+        maaned as (  -- a rate is as real as the less real of its two counts
+            select m.* replace (
+                    case when l.datagrundlag is null or l.datagrundlag = m.datagrundlag then m.datagrundlag
+                        when 'sample-synthetic' in (m.datagrundlag, l.datagrundlag) then 'sample-synthetic'
+                        when 'extract' in (m.datagrundlag, l.datagrundlag) then 'extract'
+                        else m.datagrundlag end as datagrundlag),
+                'M' as periodetype, n.ydelsesgruppe_kode, cast(l.bruttoledige as double) as bruttoledige
             from m left join naevner as n using (ydelsesgruppe)
             left join mart.ledighed as l on l.periode = m.periode and l.omraade_kode = m.omraade_kode
                 and l.ydelsesgruppe_kode = n.ydelsesgruppe_kode and l.kilde = 'jobindsats:y25i01'
         ),
         aar as (
-            select left(periode, 4) as periode, omraade_kode, ydelsesgruppe, kilde, 'Y' as periodetype,
-                any_value(ydelsesgruppe_kode) as ydelsesgruppe_kode, any_value(aggregering) as aggregering,
-                case when count(kommunesum) = 12 then avg(kommunesum) end as kommunesum,
-                case when count(forskel_kommunesum) = 12 then avg(forskel_kommunesum) end as forskel_kommunesum,
+            select left(b.periode, 4) as periode, b.omraade_kode, b.ydelsesgruppe, b.kilde, 'Y' as periodetype,
+                any_value(b.ydelsesgruppe_kode) as ydelsesgruppe_kode, any_value(b.aggregering) as aggregering,
+                case when count(b.kommunesum) = 12 then avg(b.kommunesum) end as kommunesum,
+                case when count(b.forskel_kommunesum) = 12 then avg(b.forskel_kommunesum) end as forskel_kommunesum,
                 {averages},
-                max(samlet_datagrundlag) as samlet_datagrundlag
-            from maaned
-            group by left(periode, 4), omraade_kode, ydelsesgruppe, kilde
-            having count(distinct periode) = 12
-        ),
-        rows as (
-            select * exclude (datagrundlag) from maaned
-            union all by name
-            select * from aar
+                {DATAGRUNDLAG_OF_MEMBERS} as datagrundlag
+            from maaned as b
+            group by left(b.periode, 4), b.omraade_kode, b.ydelsesgruppe, b.kilde
+            having count(distinct b.periode) = 12
         )
-        select * exclude (samlet_datagrundlag), samlet_datagrundlag as datagrundlag,
+        select *,
             round(100 * tilbud_i_alt / nullif(bruttoledige, 0), 1) as aktiveringsgrad,
-            round(100 * ({virksomhedsrettet}) / nullif(bruttoledige, 0), 1) as andel_virksomhedsrettet
-        from rows"""
+            round(100 * (virksomhedspraktik + loentilskud_privat + loentilskud_offentlig) / nullif(bruttoledige, 0), 1)
+                as andel_virksomhedsrettet
+        from (select * from maaned union all by name select * from aar)"""
 
 
 @dg.asset(

@@ -9,6 +9,7 @@ so a new group is a new spec and never a line of SQL.
 from __future__ import annotations
 
 from pipelines.sources.jobindsats_parser import TableSpec, table_specs
+from warehouse.noegletal import sql_text
 
 
 def family(navn: str) -> list[TableSpec]:
@@ -19,13 +20,9 @@ def family(navn: str) -> list[TableSpec]:
     return specs
 
 
-def _text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def gruppe_sql(spec: TableSpec) -> str:
     """SQL for a row's group: the spec's, or "<gruppe>, <row value in lower case>" where a column splits it."""
-    gruppe = _text(spec.familie["gruppe"])
+    gruppe = sql_text(spec.familie["gruppe"])
     kolonne = spec.familie.get("gruppe_kolonne")
     return f"{gruppe} || ', ' || lower(f.{kolonne})" if kolonne else gruppe
 
@@ -40,8 +37,8 @@ def union_sql(navn: str) -> str:
 
 def bruttoledige_sql() -> str:
     """(ydelsesgruppe, ydelsesgruppe_kode): each tilbud group and the mart.ledighed group of its bruttoledige."""
-    pairs = [(gruppe, kode) for spec in family("tilbud") for gruppe, kode in spec.familie["bruttoledige"].items()]
+    pairs = [pair for spec in family("tilbud") for pair in spec.familie.get("bruttoledige", {}).items()]
     if not pairs:
         return "select null::varchar as ydelsesgruppe, null::varchar as ydelsesgruppe_kode where false"
-    values = ", ".join(f"({_text(gruppe)}, {_text(kode)})" for gruppe, kode in pairs)
+    values = ", ".join(f"({sql_text(gruppe)}, {sql_text(kode)})" for gruppe, kode in pairs)
     return f"select * from (values {values}) as t(ydelsesgruppe, ydelsesgruppe_kode)"
