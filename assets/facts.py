@@ -18,6 +18,7 @@ from schemas.facts import Fuldtidspersoner, Ledighed, Vandringer, Varigheder
 from schemas.validation import validate
 from warehouse.aggregate import with_aggregates
 from warehouse.ledighed import DST_TABLES, ledighed_sql
+from warehouse.familier import family, union_sql
 from warehouse.models import sql
 from warehouse.tables import replace_rows
 
@@ -111,16 +112,18 @@ def ledighed(context: dg.AssetExecutionContext, warehouse: WarehouseResource) ->
 
 @dg.asset(
     key=["mart", "varigheder"],
-    deps=[jobindsats_stagings[t] for t in ("y01a21", "y01a27", "y07a07")] + [*DIMENSIONS, dim_varighedsinterval],
+    deps=[jobindsats_stagings[s.table_id] for navn in ("forloeb", "afsluttede") for s in family(navn)]
+    + [*DIMENSIONS, dim_varighedsinterval],
     group_name="core",
     kinds={"duckdb", "sql"},
     pool=WRITER_POOL,
-    description="Forløb by duration interval (bounds in weeks) per quarter and area, and the mean duration "
-    "in weeks of forløb that ended in the quarter (y01a21, y01a27, y07a07).",
+    description="Forløb by duration interval (bounds in weeks) per quarter, area and ydelsesgruppe, and the "
+    "mean duration in weeks of forløb that ended in the quarter (every table of the families forloeb and "
+    "afsluttede in jobindsats_tables.toml: y##a21, y##a27, y07a07).",
 )
 def varigheder(warehouse: WarehouseResource) -> dg.MaterializeResult:
     aggregated = with_aggregates(
-        sql("varigheder"),
+        sql("varigheder").format(forloeb=union_sql("forloeb"), afsluttede=union_sql("afsluttede")),
         ["periode", "ydelsesgruppe", "maal", "varighedsinterval"],
         ["antal_forloeb"],
         means={"gnsn_varighed_uger": "antal_forloeb"},
@@ -133,16 +136,20 @@ def varigheder(warehouse: WarehouseResource) -> dg.MaterializeResult:
 
 @dg.asset(
     key=["mart", "vandringer"],
-    deps=[jobindsats_stagings["y01b15"], *DIMENSIONS],
+    deps=[jobindsats_stagings[s.table_id] for s in family("status")] + DIMENSIONS,
     group_name="core",
     kinds={"duckdb", "sql"},
     pool=WRITER_POOL,
     description="Status 1 and 3 months after a forløb ended (job, uddannelse, another ydelse, "
-    "selvforsørgelse, ...), as antal and andel_pct of the row, per quarter and area (y01b15).",
+    "selvforsørgelse, ...), as antal and andel_pct of the row, per quarter, area and the group the forløb "
+    "was on (`fra`; every table of the family status in jobindsats_tables.toml: y##b15).",
 )
 def vandringer(warehouse: WarehouseResource) -> dg.MaterializeResult:
     aggregated = with_aggregates(
-        sql("vandringer"), ["periode", "fra", "til", "maaneder_efter"], ["antal"], shares=["andel_pct"]
+        sql("vandringer").format(status=union_sql("status")),
+        ["periode", "fra", "til", "maaneder_efter"],
+        ["antal"],
+        shares=["andel_pct"],
     )
     # A built aggregate has no published share: it is its count over the row total ('I alt').
     query = f"""

@@ -10,7 +10,19 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets import core, dictionary, facts, indicators, landing, noegletal, publish, sammenligning, staging, tilsyn
+from assets import (
+    aktivering,
+    core,
+    dictionary,
+    facts,
+    indicators,
+    landing,
+    noegletal,
+    publish,
+    sammenligning,
+    staging,
+    tilsyn,
+)
 from pipelines import settings
 from pipelines.automation import monthly_refresh, nightly, refresh_all
 from pipelines.resources.reference import ReferenceData
@@ -24,7 +36,7 @@ ASSETS = [
     *landing.statbank_landings.values(),
     *staging.jobindsats_stagings.values(),
     *staging.statbank_stagings.values(),
-    *dg.load_assets_from_modules([core, facts, indicators, sammenligning, noegletal, dictionary]),
+    *dg.load_assets_from_modules([core, facts, aktivering, indicators, sammenligning, noegletal, dictionary]),
     *tilsyn.tilsyn_assets,
 ]
 # The serving copy depends on every mart table there is, so a new one cannot be published half-built.
@@ -33,6 +45,7 @@ CHECKS = [
     *core.core_checks,
     *staging.staging_checks,
     *facts.fact_checks,
+    *aktivering.aktivering_checks,
     *indicators.indicator_checks,
     *sammenligning.sammenligning_checks,
     *tilsyn.tilsyn_checks,

@@ -56,11 +56,11 @@ def test_a_figure_is_absent_where_its_source_has_no_period(sheet):
     assert not flat["noegletal"].str.contains("under_25").any()
 
 
-def test_virksomhedsrettet_share_from_y60c02(sheet):
-    # Herning 2026M07: virksomhedspraktik 128 + løntilskud 7 of 686 aktiverede = 19.7 %
-    row = sheet.loc[("virksomhedsrettet_andel", "657", "2026M07")]
-    assert row["vaerdi"] == 19.7 and row["enhed"] == "pct"
-    assert sheet.loc[("aktiveringsgrad_kontanthjaelp", "657", "2026M07"), "vaerdi"] == 16.1
+def test_published_aktiveringsgrad_from_y60c07_beside_the_computed_one(sheet):
+    # Herning 2026M07 in the real y60c07; the computed rates are tested in test_aktivering.py
+    row = sheet.loc[("aktiveringsgrad_kontanthjaelp_publiceret", "657", "2026M07")]
+    assert row["vaerdi"] == 16.1 and row["enhed"] == "pct" and row["kilde"] == "jobindsats:y60c07"
+    assert sheet.loc[("virksomhedsrettet_andel", "657", "2025M12"), "kilde"] == "jobindsats:y60c01"
 
 
 def test_quarterly_sygedagpenge_by_varighed_compares_quarters(sheet, good_run):

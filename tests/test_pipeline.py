@@ -54,6 +54,7 @@ def test_run_succeeds_and_every_check_passes(good_run):
         "mart/ledighed:pandera_schema",
         "mart/varigheder:pandera_schema",
         "mart/vandringer:pandera_schema",
+        "mart/aktivering:pandera_schema",
         "mart/benchmark:pandera_schema",
         "mart/benchmark:benchmark_matches_published",
     ):
@@ -157,6 +158,7 @@ def test_serving_copy_holds_the_mart(good_run):
     assert serving.is_file()
     tables = table_names(warehouse, "mart")
     assert tables == [
+        "mart.aktivering",
         "mart.benchmark",
         "mart.benchmark_placering",
         "mart.benchmark_sammenligning",

@@ -24,7 +24,9 @@ with open(SAMPLE_DIR / "manifest.toml", "rb") as _f:
     MANIFEST: dict[str, dict] = tomllib.load(_f)["jobindsats"]
 
 REAL = {"y30r21", "y25i01", "y25i09", "y60a02", "y60a02_viskat", "y60c02", "y60c07", "y60j01"}
-SYNTHETIC = {"ptv_a02", "y01a21", "y01a27", "y07a07", "y01b15"}
+SYNTHETIC = {"ptv_a02", "y01a21", "y01a27", "y07a07", "y01b15", "y01c01", "y60c01"} | {
+    f"{group}{family}" for group in ("y07", "y11", "y12", "y60") for family in ("a21", "a27", "b15")
+} - {"y07a27"}
 ROWS = {
     "y30r21": 2352,
     "y25i01": 17820,  # 99 areas x 60 months x 3 ydelsesgrupper
@@ -39,6 +41,15 @@ ROWS = {
     "y01a27": 99 * 10,
     "y07a07": 99 * 10,
     "y01b15": 99 * 9 * 13,
+    # the other groups: two quarters; I alt and 7 statuses
+    **{f"{group}a21": 99 * 2 * 6 for group in ("y07", "y11", "y12")},
+    **{f"{group}a27": 99 * 2 for group in ("y11", "y12")},
+    **{f"{group}b15": 99 * 2 * 8 for group in ("y07", "y11", "y12")},
+    "y60a21": 99 * 2 * 3 * 6,  # three visitationskategorier
+    "y60a27": 99 * 2 * 3,
+    "y60b15": 99 * 2 * 3 * 8,
+    "y01c01": 99 * 12 * 5,  # 2025M01-2025M12, tilbud i alt and four types
+    "y60c01": 99 * 12 * 5,  # Jobparat
 }
 
 

@@ -34,6 +34,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "data" / "sample" / "jobindsats"
@@ -45,6 +46,11 @@ CUT = "2026M07"  # the last month the sample pretends to know, as the real month
 
 MONTHS = [f"{y}M{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13) if "2024M08" <= f"{y}M{m:02d}" <= CUT]
 QUARTERS = [f"{y}Q{q:02d}" for y in (2024, 2025, 2026) for q in range(1, 5) if f"{y}Q{q:02d}" <= "2026Q02"]
+# The groups beyond A-dagpenge (and y07a07) and the tilbud tables keep the sample (and its run
+# time) small: two quarters (2025Q04, 2026Q01: a 3-month development and both statuses of
+# 2025Q04), and the months of one year (2025) for a year average.
+GROUP_QUARTERS = QUARTERS[-3:-1]
+TILBUD_MONTHS = [m for m in MONTHS if m.startswith("2025")]
 
 # --- ptv_a02 -------------------------------------------------------------------------------
 PTV_TOTAL = "Ydelsesgrupper i alt"
@@ -114,6 +120,19 @@ STATUSES = [
     ("Jobafklaringsforløb", 0.4, 0.2),
 ]
 STATUS_TOTAL = "I alt"
+# The other groups' b15 tables hold the main statuses only, the rest in "Andet" (a smaller sample).
+MAIN_STATUSES = {
+    "Lønmodtagerbeskæftigelse",
+    "A-dagpenge",
+    "Sygedagpenge",
+    "Selvforsørgelse",
+    "Uddannelse",
+    "Kontanthjælp",
+}
+GROUP_STATUSES = [s for s in STATUSES if s[0] in MAIN_STATUSES]
+GROUP_STATUSES.append(
+    ("Andet", round(100 - sum(s[1] for s in GROUP_STATUSES), 1), round(100 - sum(s[2] for s in GROUP_STATUSES), 1))
+)
 STATUS_HORIZONS = [1, 3]
 PUBLICATION_LAG_MONTHS = 3  # a status m months after the quarter is published about 3 months later
 
@@ -233,6 +252,9 @@ class Inputs:
         for r in y25:
             if r["Ydelsesgrupper"] == "A-dagpenge" and r["Antal ledige fuldtidspersoner"] is not None:
                 self.series["y25i01/A-dagpenge"][r["Område"]][r["Periode"]] = r["Antal ledige fuldtidspersoner"]
+        for r in y25:
+            if r["Ydelsesgrupper"] == "Kontanthjælp" and r["Antal ledige fuldtidspersoner"] is not None:
+                self.series["y25i01/Kontanthjælp"][r["Område"]][r["Periode"]] = r["Antal ledige fuldtidspersoner"]
         for r in y60:
             if r["Antal fuldtidspersoner"] is not None:
                 self.series["y60a02"][r["Område"]][r["Periode"]] = r["Antal fuldtidspersoner"]
@@ -339,32 +361,39 @@ def tilted_shares(base: list[float], table: str, *parts: object, tilt: float, sd
     return [b / s for b in bent]
 
 
-def make_y01a21(inp: Inputs) -> dict:
+def forloeb_rows(
+    inp: Inputs, table: str, quarterly: dict[str, tuple[float, dict[str, float]]], tilt_group: str
+) -> dict:
+    """Forløb in the quarter by varighed (y##a21): `quarterly` gives the national stock and kommune shares."""
     rows = []
     per_area: dict[tuple[str, str], list[int]] = {}
-    for quarter in QUARTERS:
-        national, share = quarterly_a_dagpenge(inp, quarter)
+    for quarter in quarterly:
+        national, share = quarterly[quarter]
         # Persons with a forløb at some point in the quarter: more than the fuldtid average.
-        counts, _ = kommune_totals(inp, "y01a21", quarter, national * 1.25, share)
+        counts, _ = kommune_totals(inp, table, quarter, national * 1.25, share)
         sums = [0] * len(Y01A21_BUCKETS)
         for k in inp.kommuner:
-            tilt = 0.25 * (inp.bm_index["A-dagpenge mv."][k] - 1) + 0.05 * z(stream("y01a21", "tilt", k))
+            tilt = 0.25 * (inp.bm_index[tilt_group][k] - 1) + 0.05 * z(stream(table, "tilt", k))
             winter = 0.08 if quarter.endswith("Q01") else 0.0  # winter inflow: more short forløb
-            shares = tilted_shares(Y01A21_SHARES, "y01a21", k, quarter, tilt=tilt - winter, sd=0.05)
+            shares = tilted_shares(Y01A21_SHARES, table, k, quarter, tilt=tilt - winter, sd=0.05)
             buckets = split(counts[k], shares)
             per_area[(k, quarter)] = buckets
             sums = [a + b for a, b in zip(sums, buckets)]
-        rest = stream("y01a21", "rest-buckets", quarter)
+        rest = stream(table, "rest-buckets", quarter)
         per_area[(HELE_LANDET, quarter)] = [
-            s + round(s * uoplyst_rate("y01a21", b) * factor(rest, 0.1)) for b, s in enumerate(sums)
+            s + round(s * uoplyst_rate(table, b) * factor(rest, 0.1)) for b, s in enumerate(sums)
         ]
     for area in [HELE_LANDET, *inp.kommuner]:
-        for quarter in QUARTERS:
+        for quarter in quarterly:
             buckets = per_area[(area, quarter)]
             keep = (lambda v: v) if area == HELE_LANDET else suppress
             rows.append([quarter, area, Y01A21_TOTAL, keep(sum(buckets))])
             rows.extend([quarter, area, label, keep(v)] for label, v in zip(Y01A21_BUCKETS, buckets))
     return {"columns": ["Periode", "Område", "Varighed", "Antal forløb"], "rows": rows}
+
+
+def make_y01a21(inp: Inputs) -> dict:
+    return forloeb_rows(inp, "y01a21", {q: quarterly_a_dagpenge(inp, q) for q in QUARTERS}, "A-dagpenge mv.")
 
 
 def completed_rows(
@@ -376,7 +405,7 @@ def completed_rows(
 ) -> tuple[dict, dict[tuple[str, str], int]]:
     """Afsluttede forløb by varighed (antal per bucket, total and mean weeks) for y01a27/y07a07."""
     buckets_of: dict[tuple[str, str], list[int]] = {}
-    for quarter in QUARTERS:
+    for quarter in quarterly:
         national, share = quarterly[quarter]
         counts, _ = kommune_totals(inp, table, quarter, national, share)
         sums = [0] * len(DURATION_BUCKETS)
@@ -391,7 +420,7 @@ def completed_rows(
         ]
     rows = []
     for area in [HELE_LANDET, *inp.kommuner]:
-        for quarter in QUARTERS:
+        for quarter in quarterly:
             buckets = buckets_of[(area, quarter)]
             total = sum(buckets)
             weeks = sum(n * w for n, w in zip(buckets, BUCKET_MEAN_WEEKS))
@@ -420,14 +449,14 @@ def make_y01a27(inp: Inputs) -> tuple[dict, dict[tuple[str, str], int]]:
     return completed_rows(inp, "y01a27", Y01A27_SHARES, quarterly, "A-dagpenge mv.")
 
 
-def make_y07a07(inp: Inputs) -> dict:
+def make_y07a07(inp: Inputs) -> tuple[dict, dict[tuple[str, str], int]]:
     profile = inp.profile("bm:Sygedagpenge mv.")
     seasonal = {1: 1.08, 2: 0.98, 3: 0.93, 4: 1.01}
     quarterly = {
         q: (Y07A07_EXITS_PER_QUARTER * seasonal[int(q[5:])] * (1 + 0.01 * i / 4), profile)
         for i, q in enumerate(QUARTERS)
     }
-    return completed_rows(inp, "y07a07", Y07A07_SHARES, quarterly, "Sygedagpenge mv.")[0]
+    return completed_rows(inp, "y07a07", Y07A07_SHARES, quarterly, "Sygedagpenge mv.")
 
 
 def status_known(quarter: str, months: int) -> bool:
@@ -435,18 +464,26 @@ def status_known(quarter: str, months: int) -> bool:
     return month_index(last_month) + months + PUBLICATION_LAG_MONTHS <= month_index(CUT)
 
 
-def make_y01b15(inp: Inputs, ended: dict[tuple[str, str], int]) -> dict:
-    quarters = [q for q in QUARTERS if any(status_known(q, m) for m in STATUS_HORIZONS)]
+def status_rows(
+    inp: Inputs,
+    table: str,
+    ended: dict[tuple[str, str], int],
+    tilt_group: str,
+    job: float,
+    statuses: list[tuple[str, float, float]] = STATUSES,
+) -> dict:
+    """Status 1 and 3 months after the afsluttede forløb `ended` (y##b15); `job` scales the employment share."""
+    quarters = [q for q in QUARTERS if (HELE_LANDET, q) in ended and any(status_known(q, m) for m in STATUS_HORIZONS)]
     counts: dict[tuple[str, str, int], list[int]] = {}
     for quarter in quarters:
         for months in STATUS_HORIZONS:
-            base = [s[1] if months == 1 else s[2] for s in STATUSES]
-            sums = [0] * len(STATUSES)
+            base = [(s[1] if months == 1 else s[2]) * (job if i == 0 else 1.0) for i, s in enumerate(statuses)]
+            sums = [0] * len(statuses)
             for k in inp.kommuner:
-                # Kommuner with more A-dagpenge than expected see fewer forløb end in a job.
-                job = 1 - 0.15 * (inp.bm_index["A-dagpenge mv."][k] - 1) + 0.03 * z(stream("y01b15", "job", k))
-                r = stream("y01b15", "shares", k, quarter, months)
-                shares = [b * (job if i == 0 else 1.0) * factor(r, 0.08, 0.2) for i, b in enumerate(base)]
+                # Kommuner with more of the group than expected see fewer forløb end in a job.
+                tilt = 1 - 0.15 * (inp.bm_index[tilt_group][k] - 1) + 0.03 * z(stream(table, "job", k))
+                r = stream(table, "shares", k, quarter, months)
+                shares = [b * (tilt if i == 0 else 1.0) * factor(r, 0.08, 0.2) for i, b in enumerate(base)]
                 split_counts = split(ended[(k, quarter)], shares)
                 counts[(k, quarter, months)] = split_counts
                 sums = [a + b for a, b in zip(sums, split_counts)]
@@ -459,7 +496,7 @@ def make_y01b15(inp: Inputs, ended: dict[tuple[str, str], int]) -> dict:
     for area in [HELE_LANDET, *inp.kommuner]:
         for quarter in quarters:
             totals = {m: sum(counts[(area, quarter, m)]) for m in STATUS_HORIZONS}
-            for i, status in enumerate([STATUS_TOTAL, *(s[0] for s in STATUSES)]):
+            for i, status in enumerate([STATUS_TOTAL, *(s[0] for s in statuses)]):
                 row = [quarter, area, status]
                 for months in STATUS_HORIZONS:
                     if not status_known(quarter, months):
@@ -474,6 +511,154 @@ def make_y01b15(inp: Inputs, ended: dict[tuple[str, str], int]) -> dict:
     return {"columns": columns, "rows": rows}
 
 
+def make_y01b15(inp: Inputs, ended: dict[tuple[str, str], int]) -> dict:
+    return status_rows(inp, "y01b15", ended, "A-dagpenge mv.", 1.0)
+
+
+# --- the other groups' forløb families -----------------------------------------------------------
+class Gruppe(NamedTuple):
+    """A group's a21/a27/b15 tables; every level here is a SYNTHETIC order of magnitude."""
+
+    prefix: str  # the jobindsats table prefix (y07 sygedagpenge, y60 kontanthjælp, ...)
+    profile: str  # kommune weights: `bm:<benchmark group>` or `real:y60a02`
+    tilt_group: str  # the benchmark group whose kommune index bends durations and job shares
+    stock: float  # national fuldtidspersoner (for y60: the share of the real y60a02 national series)
+    exits: float  # afsluttede forløb per fuldtidsperson per quarter
+    shares: tuple[float, ...]  # bucket shares of afsluttede forløb (DURATION_BUCKETS)
+    job: float  # the employment share after the forløb relative to A-dagpenge's
+    kategori: str | None = None  # the visitationskategori of a y60 row
+
+
+GRUPPER = [
+    # y07's afsluttede forløb are y07a07 (make_y07a07): its exits and shares are those of that table.
+    Gruppe(
+        "y07",
+        "bm:Sygedagpenge mv.",
+        "Sygedagpenge mv.",
+        61000,
+        Y07A07_EXITS_PER_QUARTER / 61000,
+        tuple(Y07A07_SHARES),
+        1.1,
+    ),
+    Gruppe(
+        "y12", "bm:Sygedagpenge mv.", "Sygedagpenge mv.", 13500, 0.15, (0.02, 0.03, 0.1, 0.2, 0.17, 0.15, 0.33), 0.4
+    ),
+    Gruppe(
+        "y11", "bm:Kontanthjælp mv.", "Kontanthjælp mv.", 26000, 0.08, (0.01, 0.02, 0.05, 0.12, 0.12, 0.13, 0.55), 0.25
+    ),
+    *(
+        Gruppe("y60", "real:y60a02", "Kontanthjælp mv.", share, exits, shares, job, kategori)
+        for kategori, share, exits, shares, job in [
+            ("Jobparat", 0.15, 0.3, (0.04, 0.08, 0.22, 0.22, 0.12, 0.08, 0.24), 0.7),
+            ("Aktivitetsparat", 0.55, 0.1, (0.01, 0.03, 0.09, 0.15, 0.12, 0.1, 0.5), 0.3),
+            ("Uddannelsesparat", 0.2, 0.25, (0.05, 0.09, 0.24, 0.22, 0.12, 0.08, 0.2), 0.6),
+        ]
+    ),
+]
+
+
+def quarterly_stock(inp: Inputs, gruppe: Gruppe) -> dict[str, tuple[float, dict[str, float]]]:
+    """The group's national fuldtidspersoner and kommune shares per quarter."""
+    out = {}
+    for i, quarter in enumerate(GROUP_QUARTERS):
+        months = quarter_months(quarter)
+        if gruppe.profile.startswith("real:"):
+            series = gruppe.profile.removeprefix("real:")
+            national = gruppe.stock * sum(inp.national(series, m) for m in months) / 3
+            out[quarter] = (national, inp.kommune_share(series, months))
+        else:
+            out[quarter] = (gruppe.stock * (1 + 0.01 * i / 4), inp.profile(gruppe.profile))
+    return out
+
+
+def with_kategori(bodies: list[tuple[str | None, dict]]) -> dict:
+    """One body from per-visitationskategori bodies: the category as a column after Område."""
+    if len(bodies) == 1 and bodies[0][0] is None:
+        return bodies[0][1]
+    columns = bodies[0][1]["columns"]
+    rows = [[*row[:2], kategori, *row[2:]] for kategori, body in bodies for row in body["rows"]]
+    return {"columns": [*columns[:2], "Visitationskategori", *columns[2:]], "rows": rows}
+
+
+def make_groups(inp: Inputs) -> dict[str, dict]:
+    """The a21, a27 and b15 bodies of every group in GRUPPER (y07a07 is made by make_y07a07)."""
+    parts: dict[str, list[tuple[str | None, dict]]] = defaultdict(list)
+    for g in GRUPPER:
+        name = (lambda table: f"{table}/{g.kategori}") if g.kategori else (lambda table: table)
+        stock = quarterly_stock(inp, g)
+        parts[f"{g.prefix}a21"].append((g.kategori, forloeb_rows(inp, name(f"{g.prefix}a21"), stock, g.tilt_group)))
+        if g.prefix == "y07":
+            ended = {key: n for key, n in make_y07a07(inp)[1].items() if key[1] in GROUP_QUARTERS}
+        else:
+            exits = {q: (national * g.exits, share) for q, (national, share) in stock.items()}
+            body, ended = completed_rows(inp, name(f"{g.prefix}a27"), list(g.shares), exits, g.tilt_group)
+            parts[f"{g.prefix}a27"].append((g.kategori, body))
+        status = status_rows(inp, name(f"{g.prefix}b15"), ended, g.tilt_group, g.job, GROUP_STATUSES)
+        parts[f"{g.prefix}b15"].append((g.kategori, status))
+    return {table: with_kategori(bodies) for table, bodies in parts.items()}
+
+
+# --- tilbud (y01c01, y60c01) -------------------------------------------------------------------
+# Fuldtidsaktiverede only (the persons measure is not read). Tilbud labels [V] (the real y01c01
+# response); per type: fuldtidsaktiverede per fuldtidsaktiveret of the total, from the real y01c01
+# Hele landet 2025M05 (8,295 fuldtidsaktiverede: vejledning 4,174, privat løntilskud 759, offentlig
+# 285, virksomhedspraktik 3,046, nytteindsats 29). Nytteindsats is in the total, without a row. The
+# kontanthjælp split is SYNTHETIC, bent towards vejledning as the real y60c02 persons are (29,050 of
+# 36,442 in 2026M07), løntilskud 10 % of the fuldtid (its 1,453 persons are close to full-time).
+TILBUD_TOTAL = "Tilbud i alt"
+TILBUD_TYPES = [
+    "Vejledning og opkvalificering i alt",
+    "Privat ansættelse med løntilskud",
+    "Offentlig ansættelse med løntilskud i alt",
+    "Virksomhedspraktik i alt",
+    "Nytteindsats i alt",
+]
+TILBUD_ROWS = TILBUD_TYPES[:4]
+TILBUD_SHARES = {"y01c01": [0.503, 0.092, 0.034, 0.367, 0.004], "y60c01": [0.55, 0.06, 0.04, 0.33, 0.02]}
+# Fuldtidsaktiverede per bruttoledig: 8,295 / 71,066 for A-dagpenge in 2025M05 (real); the
+# kontanthjælp rate is SYNTHETIC.
+TILBUD_RATES = {"y01c01": 0.117, "y60c01": 0.14}
+TILBUD_SERIES = {"y01c01": "y25i01/A-dagpenge", "y60c01": "y25i01/Kontanthjælp"}
+
+
+def tilbud_rows(inp: Inputs, table: str) -> dict:
+    """Fuldtidsaktiverede by tilbud per month, following the real bruttoledige series of the group."""
+    series, rate, shares = TILBUD_SERIES[table], TILBUD_RATES[table], TILBUD_SHARES[table]
+    rows = []
+    values: dict[tuple[str, str], list[int]] = {}
+    for period in TILBUD_MONTHS:
+        national = inp.national(series, period) * rate
+        counts, _ = kommune_totals(inp, table, period, national, inp.kommune_share(series, [period]))
+        sums = [0] * len(TILBUD_TYPES)
+        for k in inp.kommuner:
+            values[(k, period)] = split(counts[k], [b * factor(stream(table, "type", k, period), 0.1) for b in shares])
+            sums = [a + b for a, b in zip(sums, values[(k, period)])]
+        rest = stream(table, "rest-types", period)
+        values[(HELE_LANDET, period)] = [
+            s + round(s * uoplyst_rate(table, t) * factor(rest, 0.1)) for t, s in enumerate(sums)
+        ]
+    for area in [HELE_LANDET, *inp.kommuner]:
+        keep = (lambda v: v) if area == HELE_LANDET else suppress
+        for period in TILBUD_MONTHS:
+            full = values[(area, period)]
+            rows.append([period, area, TILBUD_TOTAL, keep(sum(full))])
+            rows.extend([period, area, t, keep(f)] for t, f in zip(TILBUD_ROWS, full))
+    return {"columns": ["Periode", "Område", "Tilbud", "Antal fuldtidsaktiverede"], "rows": rows}
+
+
+def make_y01c01(inp: Inputs) -> dict:
+    body = tilbud_rows(inp, "y01c01")
+    columns = body["columns"]
+    return {
+        "columns": [*columns[:2], "A-kasse", *columns[2:]],
+        "rows": [[*row[:2], "A-kasse i alt", *row[2:]] for row in body["rows"]],
+    }
+
+
+def make_y60c01(inp: Inputs) -> dict:
+    return with_kategori([("Jobparat", tilbud_rows(inp, "y60c01"))])
+
+
 def build(sample_dir: Path = SAMPLE_DIR) -> dict[str, dict]:
     inp = Inputs(sample_dir)
     y01a27, ended = make_y01a27(inp)
@@ -481,8 +666,11 @@ def build(sample_dir: Path = SAMPLE_DIR) -> dict[str, dict]:
         "ptv_a02": make_ptv_a02(inp),
         "y01a21": make_y01a21(inp),
         "y01a27": y01a27,
-        "y07a07": make_y07a07(inp),
+        "y07a07": make_y07a07(inp)[0],
         "y01b15": make_y01b15(inp, ended),
+        **make_groups(inp),
+        "y01c01": make_y01c01(inp),
+        "y60c01": make_y60c01(inp),
     }
 
 

@@ -50,7 +50,8 @@ def source_tables(figures: list[Figur]) -> list[str]:
     return sorted({f.tabel for f in figures})
 
 
-def _text(value: str) -> str:
+def sql_text(value: str) -> str:
+    """A SQL string literal."""
     return "'" + value.replace("'", "''") + "'"
 
 
@@ -72,9 +73,9 @@ def _figure_sql(figure: Figur) -> str:
         value = _strict_sum(figure.kolonne, "true")
         where = picked
     return f"""
-        select periode, omraade_kode, {_text(figure.kode)} as noegletal, {_text(figure.navn)} as noegletal_navn,
-            {_text(figure.enhed)} as enhed, cast({value} as double) as vaerdi,
-            {_text(figure.kilde) if figure.kilde else "kilde"} as kilde, datagrundlag
+        select periode, omraade_kode, {sql_text(figure.kode)} as noegletal, {sql_text(figure.navn)} as noegletal_navn,
+            {sql_text(figure.enhed)} as enhed, cast({value} as double) as vaerdi,
+            {sql_text(figure.kilde) if figure.kilde else "kilde"} as kilde, datagrundlag
         from {figure.tabel}
         where ({where}) and omraade_kode in (select omraade_kode from omraader)
         group by periode, omraade_kode, kilde, datagrundlag"""

@@ -11,7 +11,7 @@ import math
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,9 @@ class TableSpec:
     revisit: int = 3
     # The API's table id, when one API table is read twice with different hierarchies.
     api_table: str = ""
+    # The family the marts read this table in, its group and how a row's group is found (the toml's
+    # `[<id>.familie]`; empty for a table in no family).
+    familie: dict[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def api_id(self) -> str:
@@ -98,6 +101,7 @@ def table_specs() -> dict[str, TableSpec]:
             entry.get("release", ""),
             entry.get("revisit", 3),
             entry.get("api_table", ""),
+            dict(entry.get("familie", {})),
         )
     return specs
 

@@ -1,19 +1,21 @@
--- Forløb by duration: all forløb in the quarter by interval (y01a21, maal 'forloeb'), and forløb
--- that ended in the quarter by interval with their mean duration on the 'I alt' row (y01a27 for
--- a-dagpenge, y07a07 for sygedagpenge, maal 'afsluttede').
-with afsluttede as (
-    select *, 'A-dagpenge' as ydelsesgruppe from staging.jobindsats_y01a27
-    union all by name
-    select *, 'Sygedagpenge' as ydelsesgruppe from staging.jobindsats_y07a07
+-- Forløb by duration: all forløb in the quarter by interval (family forloeb, the y##a21 tables,
+-- maal 'forloeb'), and forløb that ended in the quarter by interval with their mean duration on
+-- the 'I alt' row (family afsluttede, the y##a27 tables and y07a07, maal 'afsluttede'). Each
+-- family is the union of its tables with the row's group in `ydelsesgruppe` (warehouse/familier.py).
+with forloeb as (
+    {forloeb}
+),
+afsluttede as (
+    {afsluttede}
 ),
 afsluttede_long as (  -- include nulls: a discretionised interval is a row with no count, not no row
     select * from afsluttede unpivot include nulls (antal_forloeb for kolonne in (
         antal_afsluttede_forloeb, afsluttede_under_2_uger, afsluttede_2_4_uger, afsluttede_5_13_uger,
         afsluttede_14_26_uger, afsluttede_27_39_uger, afsluttede_40_52_uger, afsluttede_over_52_uger))
 )
-select f.periode, f.omraade_kode, 'A-dagpenge' as ydelsesgruppe, 'forloeb' as maal, f.varighed as varighedsinterval,
+select f.periode, f.omraade_kode, f.ydelsesgruppe, 'forloeb' as maal, f.varighed as varighedsinterval,
     f.antal_forloeb, cast(null as double) as gnsn_varighed_uger, f.kilde, f.datagrundlag
-from staging.jobindsats_y01a21 as f
+from forloeb as f
 union all by name
 select a.periode, a.omraade_kode, a.ydelsesgruppe, 'afsluttede' as maal, i.varighedsinterval, a.antal_forloeb,
     case when a.kolonne = 'antal_afsluttede_forloeb' then a.gnsn_varighed_uger end as gnsn_varighed_uger,
