@@ -20,6 +20,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from warehouse.publish import BEFORE_RUN
+
 PUBLISH_KEY = dg.AssetKey(["publish", "serving_duckdb"])
 # How Dagster says a step was skipped because a step it depends on failed: counted, not repeated per step.
 NOT_RUN = "Dependencies for step"
@@ -165,7 +167,7 @@ def serving_before(serving: Path) -> Iterator[Path | None]:
     if not serving.exists():
         yield None
         return
-    folder = Path(tempfile.mkdtemp(prefix=".before-run-", dir=serving.parent))
+    folder = Path(tempfile.mkdtemp(prefix=f"{BEFORE_RUN}{os.getpid()}-", dir=serving.parent))
     kept = folder / serving.name
     try:
         try:

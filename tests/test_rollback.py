@@ -165,3 +165,24 @@ def test_a_run_killed_at_any_point_is_undone_by_the_next_writer(point, good_run,
         assert "mart.benchmark" in out
         assert len(read_table(serving, "mart.benchmark")) == len(read_table(warehouse, "mart.benchmark"))
         assert leftovers(warehouse.parent) == []
+
+
+def test_temp_files_of_dead_processes_beside_serving_are_removed_and_those_of_live_ones_kept(tmp_path):
+    """A killed publish leaves `.serving.duckdb.<pid>.tmp`, a killed run its `.before-run-<pid>-*` folder."""
+    from warehouse.publish import BEFORE_RUN, remove_stale_copies
+
+    dead_pid = subprocess.Popen(["true"]).pid  # a pid that has finished once waited for
+    os.waitpid(dead_pid, 0)
+    serving = tmp_path / "serving.duckdb"
+    stale_copy = tmp_path / f".serving.duckdb.{dead_pid}.tmp"
+    stale_folder = tmp_path / f"{BEFORE_RUN}{dead_pid}-abc"
+    live_folder = tmp_path / f"{BEFORE_RUN}{os.getpid()}-def"
+    stale_copy.write_bytes(b"half")
+    for folder in (stale_folder, live_folder):
+        folder.mkdir()
+        (folder / "serving.duckdb").write_bytes(b"old")
+
+    removed = remove_stale_copies(serving)
+
+    assert sorted(removed) == sorted([stale_copy, stale_folder])
+    assert not stale_copy.exists() and not stale_folder.exists() and live_folder.exists()

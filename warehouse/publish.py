@@ -12,6 +12,7 @@ never see them while the working warehouse keeps the real numbers.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -73,10 +74,15 @@ def publish(
     return counts
 
 
-def remove_stale_copies(serving: Path) -> list[Path]:
-    """Delete half-written serving copies (and their WAL) of processes that no longer run; return them.
+# The folder a run keeps the serving copy it replaced in, for its change summary (pipelines/run_report.py).
+BEFORE_RUN = ".before-run-"
 
-    A publish killed before its rename leaves `.serving.duckdb.<pid>.tmp`; nothing else removes it.
+
+def remove_stale_copies(serving: Path) -> list[Path]:
+    """Delete the temp files beside the serving copy of processes that no longer run; return them.
+
+    A publish killed before its rename leaves `.serving.duckdb.<pid>.tmp`, and a run killed before its
+    change summary leaves the folder `.before-run-<pid>-*` holding the copy it compared with.
     """
     removed = []
     for leftover in serving.parent.glob(f".{serving.name}.*.tmp*"):
@@ -84,6 +90,11 @@ def remove_stale_copies(serving: Path) -> list[Path]:
         if pid.isdigit() and not _running(int(pid)):
             leftover.unlink(missing_ok=True)
             removed.append(leftover)
+    for folder in serving.parent.glob(f"{BEFORE_RUN}*-*"):
+        pid = folder.name.removeprefix(BEFORE_RUN).split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
     return removed
 
 
