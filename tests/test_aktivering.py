@@ -90,15 +90,23 @@ def test_a_discretionised_count_empties_the_rate_and_the_year_average(tables):
 
 
 def test_built_areas_sum_their_kommuner_before_dividing(tables):
+    """A region is the sum of its kommuner when every one has a value, and empty (never a smaller sum) otherwise."""
     aktivering = tables["mart.aktivering"]
     month = aktivering[(aktivering["periode"] == "2025M06") & (aktivering["ydelsesgruppe"] == "A-dagpenge")]
     kommuner = read_table_kommuner()
-    members = set(kommuner.loc[kommuner["region_kode"] == "082", "omraade_kode"])
-    region = one(month, omraade_kode="082")
-    kommuner = month[month["omraade_kode"].isin(members)]
-    assert region["aggregering"] == "kommunesum"
-    assert region["tilbud_i_alt"] == kommuner["tilbud_i_alt"].sum()
-    assert region["aktiveringsgrad"] == round(100 * region["tilbud_i_alt"] / region["bruttoledige"], 1)
+    complete = 0
+    for region_kode, members in kommuner.groupby("region_kode")["omraade_kode"]:
+        region = one(month, omraade_kode=region_kode)
+        values = month.loc[month["omraade_kode"].isin(set(members)), "tilbud_i_alt"].dropna()
+        assert region["aggregering"] == "kommunesum"
+        assert (region["antal_kommuner"], region["antal_kommuner_med_vaerdi"]) == (len(members), len(values))
+        if len(values) == len(members):
+            complete += 1
+            assert region["tilbud_i_alt"] == values.sum()
+            assert region["aktiveringsgrad"] == round(100 * region["tilbud_i_alt"] / region["bruttoledige"], 1)
+        else:
+            assert pd.isna(region["tilbud_i_alt"]) and pd.isna(region["aktiveringsgrad"])
+    assert complete > 0, "no region of the sample has every kommune: the sum is not exercised"
 
 
 def test_noegletal_reads_the_computed_rates_and_keeps_the_published_one(tables):
