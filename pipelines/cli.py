@@ -13,8 +13,6 @@ from pathlib import Path
 
 from pipelines import settings
 
-# Step-by-step events stay in the instance (and the UI); the terminal gets warnings and the summary.
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 # A second writer waits this long for the first by default; the exit code when it is still busy (EX_TEMPFAIL).
 DEFAULT_WAIT = 5.0
 LOCK_HELD = 75
