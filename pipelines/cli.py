@@ -137,7 +137,7 @@ def run(source: str, only_new: bool = False, months: tuple[str, str] | None = No
     return _execute(defs, source, assets, tags, started, quiet)
 
 
-def ingest(paths: list[Path], source: str, table: str | None = None) -> int:
+def ingest(paths: list[Path], source: str, table: str | None = None, quiet: bool = False) -> int:
     """Land, stage and publish extract files; per file its table and rows read / staged / replaced.
 
     Exits 1 when any file was rejected, any row read was not staged, or the run failed.
@@ -159,7 +159,7 @@ def ingest(paths: list[Path], source: str, table: str | None = None) -> int:
         replaced = replaced_rows(warehouse, outcomes)
         periods = [p for o in outcomes for p in o.periods]
         assets, tags = ingest_plan(keys, periods, defs.resolve_asset_graph(), warehouse)
-        status = max(status, _execute(defs, source, assets, tags, started))
+        status = max(status, _execute(defs, source, assets, tags, started, quiet))
     else:
         replaced = {}
     for outcome in outcomes:
@@ -253,9 +253,6 @@ def main(argv: list[str] | None = None) -> int:
         default="sample",
         help="sample: the bundled data, offline (default); live: the APIs, reads JOBINDSATS_TOKEN",
     )
-    run_parser.add_argument(
-        "--quiet", action="store_true", help="no progress lines on stderr while the run works (the summary stays)"
-    )
     which = run_parser.add_mutually_exclusive_group()
     which.add_argument(
         "--only-new",
@@ -281,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     ingest_parser.add_argument("--source", choices=settings.SOURCES, default="sample", help=argparse.SUPPRESS)
     for writer in (run_parser, ingest_parser):
         writer.add_argument(
+            "--quiet", action="store_true", help="no progress lines on stderr while the run works (the summary stays)"
+        )
+        writer.add_argument(
             "--wait",
             type=float,
             default=DEFAULT_WAIT,
@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         if twice:
             print(f"jobindblik ingest: {twice} is given twice; give each file once", file=sys.stderr)
             return 2
-        return _one_writer(command, args.wait, lambda: ingest(args.files, args.source, args.table))
+        return _one_writer(command, args.wait, lambda: ingest(args.files, args.source, args.table, args.quiet))
     return 2
 
 
