@@ -2,7 +2,7 @@
 
 Everything year-specific (which goals count, thresholds, hours, the comparison's direction, the
 COVID dead period and the status decision table) is read from `pipelines/config/tilsyn_regler.toml`;
-nothing here branches on a year. Formulas (reference/domain.md §2.2):
+nothing here branches on a year. Formulas (docs/skaerpet_tilsyn.md §2.2):
 
     s(m)      = opfyldt(m) / berettigede(m)                  (the share WITH; "uden" compares 100 − s)
     S(year)   = mean of s(m) over the year's counted months   (12, fewer when COVID drops months)
