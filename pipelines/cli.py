@@ -109,20 +109,17 @@ def _new_releases(source: str) -> list:
 
 def run(source: str, only_new: bool = False, months: tuple[str, str] | None = None, quiet: bool = False) -> int:
     from pipelines.errors import InputError
-    from pipelines.partitions import all_partitions_tags, partition_key_of, range_tags
+    from pipelines.months import months_tags
     from pipelines.sources.http import ApiError
-    from pipelines.whats_new import offered_month_tags, release_plan
+    from pipelines.whats_new import release_plan
 
     started = time.perf_counter()
     if problem := _missing_token(source):
         print(f"jobindblik run ({source}): {problem}", file=sys.stderr)
         return 2
     defs = _definitions(source)
-    # The live source offers every month since 2007 (every partition); the sample far fewer.
-    assets = None
-    tags = offered_month_tags(defs.resources["jobindsats"]) if source == "sample" else all_partitions_tags()
-    if months:  # a backfill: every table, with the monthly ones limited to these months
-        tags = range_tags(partition_key_of(months[0]), partition_key_of(months[1]))
+    # A full run covers every month since 2007 (a run without a month range); a backfill only its months.
+    assets, tags = None, months_tags(*months) if months else {}
     if only_new:
         try:
             new = _new_releases(source)
@@ -179,10 +176,10 @@ def ingest(paths: list[Path], source: str, table: str | None = None, quiet: bool
 
 def dictionary_markdown() -> str:
     """The data dictionary page as the code location describes it now."""
-    from assets.dictionary import build_dictionary, code_location_specs
     from warehouse.dictionary import markdown
+    from warehouse.marts import BY_TABLE
 
-    return markdown(build_dictionary(code_location_specs()))
+    return markdown(BY_TABLE["mart.data_dictionary"].rows(None))
 
 
 def dictionary(output: Path | None) -> int:
@@ -203,13 +200,11 @@ def _definitions(source: str):
 
 
 def _month(text: str) -> str:
-    """A monthly period the partitions cover, as argparse checks its arguments."""
-    from pipelines.partitions import monthly, partition_key_of
+    """A month the pipeline keeps (2007M01 to the current month), as argparse checks its arguments."""
+    from pipelines.months import MONTH, every_month
 
-    if not re.fullmatch(r"\d{4}M(0[1-9]|1[0-2])", text) or partition_key_of(text) not in monthly.get_partition_keys():
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a month from {monthly.get_first_partition_key()[:7]} on, like 2024M01"
-        )
+    if not MONTH.match(text) or text not in every_month():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month from {every_month()[0]} on, like 2024M01")
     return text
 
 

@@ -10,19 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets import (
-    aktivering,
-    core,
-    dictionary,
-    facts,
-    indicators,
-    landing,
-    noegletal,
-    publish,
-    sammenligning,
-    staging,
-    tilsyn,
-)
+from assets import landing, marts, publish, staging, tilsyn
 from pipelines import settings
 from pipelines.automation import monthly_refresh, nightly, refresh_all
 from pipelines.resources.reference import ReferenceData
@@ -36,22 +24,11 @@ ASSETS = [
     *landing.statbank_landings.values(),
     *staging.jobindsats_stagings.values(),
     *staging.statbank_stagings.values(),
-    *dg.load_assets_from_modules([core, facts, aktivering, indicators, sammenligning, noegletal, dictionary]),
     *tilsyn.tilsyn_assets,
+    *marts.mart_assets,
 ]
 # The serving copy depends on every mart table there is, so a new one cannot be published half-built.
-ASSETS.append(publish.serving_duckdb_asset([asset for asset in ASSETS if asset.key.path[0] == "mart"]))
-CHECKS = [
-    *core.core_checks,
-    *staging.staging_checks,
-    *facts.fact_checks,
-    *aktivering.aktivering_checks,
-    *indicators.indicator_checks,
-    *sammenligning.sammenligning_checks,
-    *tilsyn.tilsyn_checks,
-    *noegletal.noegletal_checks,
-    *dictionary.dictionary_checks,
-]
+ASSETS.append(publish.serving_duckdb_asset(marts.mart_assets))
 
 
 def make_resources(
@@ -86,7 +63,6 @@ def make_resources(
 def make_definitions(warehouse: Path, source: str = "sample", sample_dir: Path = settings.SAMPLE_DIR) -> dg.Definitions:
     return dg.Definitions(
         assets=ASSETS,
-        asset_checks=CHECKS,
         jobs=[refresh_all],
         schedules=[nightly, monthly_refresh],
         sensors=[extract_inbox, statbank_release],
