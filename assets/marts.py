@@ -12,10 +12,10 @@ import dagster as dg
 from assets.checks import failed, passed, schema_check
 from assets.metadata import markdown_table
 from pipelines.errors import InputError
-from pipelines.months import run_months
+from pipelines.months import tagged_months
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from warehouse.build import Outcome, build
-from warehouse.marts import MARTS, ROOT, Mart
+from warehouse.marts import MARTS, ROOT, Mart, Scope
 
 
 def key_of(table: str) -> dg.AssetKey:
@@ -28,6 +28,13 @@ def code_reference(path: str) -> dict:
         warnings.simplefilter("ignore", dg.BetaWarning)
         reference = dg.LocalFileCodeReference(file_path=str(ROOT / path), line_number=1)
         return {"dagster/code_references": dg.CodeReferencesMetadataValue(code_references=[reference])}
+
+
+def run_scope(context: dg.AssetExecutionContext) -> Scope:
+    """The run's month range and the tables it writes (None for each: a full run)."""
+    selection = context.run.asset_selection
+    tables = frozenset(".".join(key.path) for key in selection) if selection is not None else None
+    return Scope(tagged_months(context.run.tags), tables)
 
 
 def _rule_results(key: dg.AssetKey, mart: Mart, outcome: Outcome) -> list[dg.AssetCheckResult]:
@@ -67,10 +74,10 @@ def mart_asset(mart: Mart) -> dg.AssetsDefinition:
         metadata={"dagster/table_name": mart.table, **code_reference(mart.code)},
     )
     def _mart(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        months = run_months(context.run.tags) if mart.monthly else None
+        scope = run_scope(context)
         try:
             with warehouse.connect() as conn:
-                outcome = build(conn, mart, months)
+                outcome = build(conn, mart, scope)
         except InputError as error:
             yield failed(key, error.problems)
             raise dg.Failure(description=str(error), allow_retries=False) from None
@@ -86,7 +93,7 @@ def mart_asset(mart: Mart) -> dg.AssetsDefinition:
             metadata={
                 "dagster/row_count": outcome.rows,
                 "table": mart.table,
-                **({"months": f"{months[0]}..{months[-1]}"} if months else {}),
+                **({"months": f"{scope.months[0]}..{scope.months[-1]}"} if scope.months and mart.monthly else {}),
                 **outcome.metadata,
                 "preview": dg.MetadataValue.md(markdown_table(outcome.preview)),
             },

@@ -109,17 +109,17 @@ def _new_releases(source: str) -> list:
 
 def run(source: str, only_new: bool = False, months: tuple[str, str] | None = None, quiet: bool = False) -> int:
     from pipelines.errors import InputError
-    from pipelines.months import months_tags
     from pipelines.sources.http import ApiError
-    from pipelines.whats_new import release_plan
+    from pipelines.whats_new import months_plan, release_plan
 
     started = time.perf_counter()
     if problem := _missing_token(source):
         print(f"jobindblik run ({source}): {problem}", file=sys.stderr)
         return 2
     defs = _definitions(source)
-    # A full run covers every month since 2007 (a run without a month range); a backfill only its months.
-    assets, tags = None, months_tags(*months) if months else {}
+    # A full run covers every month since 2007 (a run without a month range); a backfill the monthly
+    # tables and what depends on them, over its months.
+    assets, tags = months_plan(defs.resolve_asset_graph(), *months) if months else (None, {})
     if only_new:
         try:
             new = _new_releases(source)
@@ -177,9 +177,9 @@ def ingest(paths: list[Path], source: str, table: str | None = None, quiet: bool
 def dictionary_markdown() -> str:
     """The data dictionary page as the code location describes it now."""
     from warehouse.dictionary import markdown
-    from warehouse.marts import BY_TABLE
+    from warehouse.marts import BY_TABLE, Scope
 
-    return markdown(BY_TABLE["mart.data_dictionary"].rows(None))
+    return markdown(BY_TABLE["mart.data_dictionary"].rows(None, Scope()))
 
 
 def dictionary(output: Path | None) -> int:
@@ -259,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         nargs=2,
         metavar=("FROM", "TO"),
         type=_month,
-        help="backfill: reload the monthly tables for FROM..TO (e.g. 2024M01 2024M06), replacing exactly those months",
+        help="backfill: reload the monthly tables for FROM..TO (e.g. 2024M01 2024M06) and what depends on them, "
+        "replacing exactly those months",
     )
     ingest_parser = commands.add_parser(
         "ingest", help="load extract files downloaded by hand (jobindsats CSV/JSON, DST CSV/BULK, .xlsx)"

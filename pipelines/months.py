@@ -44,9 +44,14 @@ def months_tags(first: str, last: str) -> dict[str, str]:
 
 def run_months(tags: Mapping[str, str]) -> list[str]:
     """The months a run with these tags covers: its range, or every month without one."""
+    return tagged_months(tags) or every_month()
+
+
+def tagged_months(tags: Mapping[str, str]) -> list[str] | None:
+    """The run's month range, None when it has none (it covers every month)."""
     text = tags.get(MONTHS_TAG)
     if not text:
-        return every_month()
+        return None
     first, _, last = text.partition("..")
     if not (MONTH.match(first) and MONTH.match(last or first)):
         raise ValueError(f"run tag {MONTHS_TAG}={text!r} is not a month range like 2024M01..2024M06")

@@ -88,6 +88,16 @@ def release_plan(releases: list[Release], asset_graph) -> tuple[list[dg.AssetKey
     return run_plan([release.key for release in releases], asset_graph, first=min(starts) if starts else None)
 
 
+def months_plan(asset_graph, first: str, last: str) -> tuple[list[dg.AssetKey], dict[str, str]]:
+    """A `--months` backfill: every monthly source table and what depends on it, over `first`..`last`.
+
+    The tables without months (quarterly, yearly, whole StatBank tables) are not part of it: their rows
+    do not change with a month range.
+    """
+    keys = [dg.AssetKey(["landing", f"jobindsats_{t}"]) for t, spec in table_specs().items() if spec.periodtype == "M"]
+    return run_plan(keys, asset_graph, first, last)
+
+
 def month_span(periods: list[str]) -> tuple[str | None, str | None]:
     """The first and last month of an extract's periods (None, None when it has no monthly period).
 

@@ -17,7 +17,7 @@ import pandas as pd
 from pipelines.errors import Problem
 from schemas import sql_rules
 from schemas.validation import validate
-from warehouse.marts import Mart, Query
+from warehouse.marts import Mart, Query, Scope
 from warehouse.tables import columns_of, ensure_table
 
 PREVIEW_ROWS = 10
@@ -41,12 +41,12 @@ class Outcome:
         return not self.problems and not self.broken
 
 
-def build(conn: duckdb.DuckDBPyConnection, mart: Mart, months: list[str] | None = None) -> Outcome:
-    """Write `mart` (only `months` of a monthly one) and validate it, or leave it as it was.
+def build(conn: duckdb.DuckDBPyConnection, mart: Mart, scope: Scope = Scope()) -> Outcome:
+    """Write `mart` (the rows `scope` changes, where its builder can tell) and validate it, or leave it as it was.
 
     An InputError from the builder (bad configuration, a frame failing its model) is raised as it is.
     """
-    rows = mart.rows(conn)
+    rows = mart.rows(conn, scope)
     if isinstance(rows, pd.DataFrame):
         rows = validate(mart.model, rows, mart.table)
     columns = ", ".join(name for name, _, _ in columns_of(mart.model))
@@ -54,11 +54,10 @@ def build(conn: duckdb.DuckDBPyConnection, mart: Mart, months: list[str] | None 
     conn.execute("begin transaction")
     try:
         ensure_table(conn, mart.table, mart.model)
-        if mart.monthly:
-            conn.execute(f"delete from {mart.table} where periode in (select unnest($months))", {"months": months})
-        else:
-            conn.execute(f"delete from {mart.table}")
-        _insert(conn, mart.table, columns, rows, months if mart.monthly else None)
+        where = rows.where if isinstance(rows, Query) else None
+        params = rows.params if where and "$" in where else None
+        conn.execute(f"delete from {mart.table} where {where or 'true'}", params)
+        _insert(conn, mart.table, columns, rows)
         if isinstance(rows, Query):  # a frame was validated before it was written
             outcome.problems = sql_rules.problems(sql_rules.failures(conn, mart.table, mart.model))
         for rule in mart.rules:
@@ -95,7 +94,7 @@ def _common(mart: Mart) -> dict[str, str]:
     return queries
 
 
-def _insert(conn, table: str, columns: str, rows: Query | pd.DataFrame, months: list[str] | None) -> None:
+def _insert(conn, table: str, columns: str, rows: Query | pd.DataFrame) -> None:
     if isinstance(rows, pd.DataFrame):
         conn.register("rows_to_write", rows)
         try:
@@ -106,8 +105,7 @@ def _insert(conn, table: str, columns: str, rows: Query | pd.DataFrame, months: 
     for name, frame in rows.frames.items():
         conn.register(name, frame)
     try:
-        params = {**rows.params, **({"periods": months} if months is not None else {})}
-        conn.execute(f"insert into {table} by name select {columns} from ({rows.text})", params or None)
+        conn.execute(f"insert into {table} by name select {columns} from ({rows.text})", rows.params or None)
     finally:
         for name in rows.frames:
             conn.unregister(name)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipelines import sammenligning as sammenligning_config
 from pipelines.errors import InputError, Problem
-from pipelines.months import FIRST_YEAR
+from pipelines.months import FIRST_YEAR, every_month
 from pipelines.resources.reference import ReferenceData
 from pipelines.sources import tilsyn_extract
 from schemas.aktivering import Aktivering
@@ -45,12 +45,32 @@ TILSYN_COUNTS = f"staging.{tilsyn_extract.SOURCE}_{tilsyn_extract.TABLE_ID}"
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What a run rebuilds: its months (None: every month) and the tables it writes (None: every table).
+
+    A builder that can, makes only the rows the scope changes (a monthly table its months, mart.udvikling
+    the comparisons with them); the others rebuild whole.
+    """
+
+    months: list[str] | None = None
+    tables: frozenset[str] | None = None
+
+    @property
+    def periods(self) -> list[str]:
+        return self.months if self.months is not None else every_month()
+
+
+@dataclass(frozen=True)
 class Query:
-    """Rows as a query run inside the database, with its parameters and any frames it reads by name."""
+    """Rows as a query run inside the database, with its parameters and any frames it reads by name.
+
+    `where` selects the table's rows the query replaces (None: all of them).
+    """
 
     text: str
     params: dict = field(default_factory=dict)
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    where: str | None = None
 
 
 Rows = Query | pd.DataFrame
@@ -73,15 +93,16 @@ class Rule:
 class Mart:
     table: str
     model: Schema
-    # How the rows are made, from a connection to the warehouse (a query, or a frame where Python must).
-    rows: Callable[[duckdb.DuckDBPyConnection], Rows]
+    # How the rows are made, from a connection to the warehouse and the run's scope (a query, or a frame
+    # where Python must).
+    rows: Callable[[duckdb.DuckDBPyConnection, Scope], Rows]
     # The file that says how: its SQL, or the Python module of a frame builder.
     code: str
     # The tables it reads: its asset's dependencies and the data dictionary's `kilde`.
     inputs: tuple[str, ...]
     description: str
     group: str = "core"
-    # Monthly tables replace only the run's months (their `periode`), the query takes them as $periods.
+    # A monthly table replaces only the run's months (its `periode`).
     monthly: bool = False
     rules: tuple[Rule, ...] = ()
     # label -> scalar SQL over the written table, shown on the materialisation
@@ -114,41 +135,46 @@ def _family(*navne: str) -> tuple[str, ...]:
 # --- the dimensions ---------------------------------------------------------------------------------
 
 
-def _dim_omraade(conn) -> pd.DataFrame:
+def _dim_omraade(conn, scope: Scope) -> pd.DataFrame:
     return build_dim_omraade(ReferenceData().table("kommuner"))
 
 
-def _medlemskab(conn) -> pd.DataFrame:
+def _medlemskab(conn, scope: Scope) -> pd.DataFrame:
     return build_medlemskab(conn.execute("select * from mart.dim_omraade").df())
 
 
-def _dim_ydelsesgruppe(conn) -> pd.DataFrame:
+def _dim_ydelsesgruppe(conn, scope: Scope) -> pd.DataFrame:
     return ReferenceData().table("ydelsesgrupper").replace({"": None})
 
 
-def _dim_varighedsinterval(conn) -> pd.DataFrame:
+def _dim_varighedsinterval(conn, scope: Scope) -> pd.DataFrame:
     return ReferenceData().table("varighedsintervaller").replace({"": None})
 
 
-def _dim_periode(conn) -> pd.DataFrame:
+def _dim_periode(conn, scope: Scope) -> pd.DataFrame:
     return build_dim_periode(FIRST_YEAR, date.today().year + 1)
 
 
 # --- the facts --------------------------------------------------------------------------------------
 
 
-def _fuldtidspersoner(conn) -> Query:
+IN_PERIODS = "periode in (select unnest($periods))"
+
+
+def _fuldtidspersoner(conn, scope: Scope) -> Query:
     return Query(
         with_aggregates(
             sql("fuldtidspersoner"),
             ["periode", "ydelsesgruppe_kode", "ydelsesgruppe", "andel_naevner"],
             ["fuldtidspersoner", "personer"],
             shares=["andel_pct"],
-        )
+        ),
+        {"periods": scope.periods},
+        where=IN_PERIODS,
     )
 
 
-def _ledighed(conn) -> Query:
+def _ledighed(conn, scope: Scope) -> Query:
     staged = {name for (name,) in conn.execute("select 'staging.' || table_name from duckdb_tables() where schema_name = 'staging'").fetchall()}
     return Query(
         with_aggregates(
@@ -156,11 +182,13 @@ def _ledighed(conn) -> Query:
             ["periode", "ydelsesgruppe_kode", "ydelsesgruppe"],
             ["bruttoledige", "langtidsledige"],
             shares=["ledighedsprocent"],
-        )
+        ),
+        {"periods": scope.periods},
+        where=IN_PERIODS,
     )
 
 
-def _varigheder(conn) -> Query:
+def _varigheder(conn, scope: Scope) -> Query:
     return Query(
         with_aggregates(
             sql("varigheder").format(forloeb=union_sql("forloeb"), afsluttede=union_sql("afsluttede")),
@@ -171,7 +199,7 @@ def _varigheder(conn) -> Query:
     )
 
 
-def _vandringer(conn) -> Query:
+def _vandringer(conn, scope: Scope) -> Query:
     aggregated = with_aggregates(
         sql("vandringer").format(status=union_sql("status")),
         ["periode", "fra", "til", "maaneder_efter"],
@@ -190,7 +218,7 @@ AKTIVERING_TILBUD = [
 ]
 
 
-def _aktivering(conn) -> Query:
+def _aktivering(conn, scope: Scope) -> Query:
     maalt = [*AKTIVERING_TILBUD, "bruttoledige"]
     monthly = sql("aktivering").format(tilbud=union_sql("tilbud"))
     return Query(
@@ -207,11 +235,11 @@ def _aktivering(conn) -> Query:
 # --- the indicators ---------------------------------------------------------------------------------
 
 
-def _benchmark(conn) -> Query:
+def _benchmark(conn, scope: Scope) -> Query:
     return Query(sql("benchmark"))
 
 
-def _benchmark_sammenligning(conn) -> Query:
+def _benchmark_sammenligning(conn, scope: Scope) -> Query:
     settings = sammenligning_config.load()
     kommuner = {
         code for (code,) in conn.execute("select omraade_kode from mart.dim_omraade where niveau = 'kommune'").fetchall()
@@ -228,27 +256,30 @@ def _benchmark_sammenligning(conn) -> Query:
     )
 
 
-def _benchmark_placering(conn) -> Query:
+def _benchmark_placering(conn, scope: Scope) -> Query:
     return Query(sql("benchmark_placering"))
 
 
-def _udvikling(conn) -> Query:
-    return Query(udvikling.sql())
+def _udvikling(conn, scope: Scope) -> Query:
+    if scope.months is None and scope.tables is None:
+        return Query(udvikling.sql())
+    query, where = udvikling.scoped(scope.tables, scope.months)
+    return Query(query, where=where)
 
 
 NOEGLETAL_FIGURES = load_figures()
 
 
-def _noegletal(conn) -> Query:
+def _noegletal(conn, scope: Scope) -> Query:
     return Query(noegletal_sql(NOEGLETAL_FIGURES))
 
 
-def _tilsyn_fokusmaal(conn) -> pd.DataFrame:
+def _tilsyn_fokusmaal(conn, scope: Scope) -> pd.DataFrame:
     counts = conn.execute(f"select * from {TILSYN_COUNTS}").df()
     return fokusmaal_table(counts, load_rules()).assign(kilde=TILSYN)
 
 
-def _tilsyn_status(conn) -> pd.DataFrame:
+def _tilsyn_status(conn, scope: Scope) -> pd.DataFrame:
     fokus = conn.execute("select * from mart.tilsyn_fokusmaal").df()
     if fokus.empty:  # no counts staged (no source yet): an empty table
         return pd.DataFrame(columns=list(TilsynStatus.to_schema().columns))
@@ -259,7 +290,7 @@ def _tilsyn_status(conn) -> pd.DataFrame:
     return status_table(fokus, bench, load_rules()).assign(kilde=f"{TILSYN}+jobindsats:y30r21")
 
 
-def _data_dictionary(conn) -> pd.DataFrame:
+def _data_dictionary(conn, scope: Scope) -> pd.DataFrame:
     from warehouse.dictionary import dictionary_frame
     from warehouse.diskretionering import load_config
 
