@@ -32,8 +32,8 @@ def code_reference(path: str) -> dict:
 
 def run_scope(context: dg.AssetExecutionContext) -> Scope:
     """The run's month range and the tables it writes (None for each: a full run)."""
-    selection = context.run.asset_selection
-    tables = frozenset(".".join(key.path) for key in selection) if selection is not None else None
+    selection = context.run.asset_selection  # empty (not None) when the run is the whole job
+    tables = frozenset(".".join(key.path) for key in selection) if selection else None
     return Scope(tagged_months(context.run.tags), tables)
 
 

@@ -98,7 +98,7 @@ def _new_releases(source: str) -> list:
     """
     import dagster as dg
 
-    from pipelines.definitions import make_resources
+    from pipelines.resources import make_resources
     from pipelines.whats_new import new_jobindsats_tables, new_statbank_tables
 
     wanted = make_resources(settings.warehouse_path(), source, fresh_metadata=True)
@@ -107,31 +107,35 @@ def _new_releases(source: str) -> list:
         return new_jobindsats_tables(resources.jobindsats, landing) + new_statbank_tables(resources.statbank, landing)
 
 
-def run(source: str, only_new: bool = False, months: tuple[str, str] | None = None, quiet: bool = False) -> int:
-    from pipelines.errors import InputError
-    from pipelines.sources.http import ApiError
+def run(source: str, releases: list | None = None, months: tuple[str, str] | None = None, quiet: bool = False) -> int:
     from pipelines.whats_new import months_plan, release_plan
 
     started = time.perf_counter()
-    if problem := _missing_token(source):
-        print(f"jobindblik run ({source}): {problem}", file=sys.stderr)
-        return 2
     defs = _definitions(source)
     # A full run covers every month since 2007 (a run without a month range); a backfill the monthly
-    # tables and what depends on them, over its months.
+    # tables and what depends on them, over its months; the nightly what the sources released.
     assets, tags = months_plan(defs.resolve_asset_graph(), *months) if months else (None, {})
-    if only_new:
-        try:
-            new = _new_releases(source)
-        except (ApiError, InputError) as error:
-            print(f"jobindblik run ({source}, only new) failed: {error}", file=sys.stderr)
-            print("Nothing ran: the warehouse and serving.duckdb are as they were.", file=sys.stderr)
-            return 1
-        if not new:
-            print(f"jobindblik run ({source}, only new): nothing new, checked in {time.perf_counter() - started:.1f} s")
-            return 0
-        assets, tags = release_plan(new, defs.resolve_asset_graph())
+    if releases:
+        assets, tags = release_plan(releases, defs.resolve_asset_graph())
     return _execute(defs, source, assets, tags, started, quiet)
+
+
+def nothing_new(source: str, started: float) -> tuple[int | None, list]:
+    """The nightly question, asked before the writer lock and before the code location is loaded, so a night
+    with nothing new costs only the question: (exit code to stop with, or None; the releases to run)."""
+    from pipelines.errors import InputError
+    from pipelines.sources.http import ApiError
+
+    try:
+        new = _new_releases(source)
+    except (ApiError, InputError) as error:
+        print(f"jobindblik run ({source}, only new) failed: {error}", file=sys.stderr)
+        print("Nothing ran: the warehouse and serving.duckdb are as they were.", file=sys.stderr)
+        return 1, []
+    if not new:
+        print(f"jobindblik run ({source}, only new): nothing new, checked in {time.perf_counter() - started:.1f} s")
+        return 0, []
+    return None, new
 
 
 def ingest(paths: list[Path], source: str, table: str | None = None, quiet: bool = False) -> int:
@@ -292,8 +296,16 @@ def main(argv: list[str] | None = None) -> int:
         return dictionary(args.output)
     command = " ".join(["jobindblik", *(argv if argv is not None else sys.argv[1:])])
     if args.command == "run":
+        if problem := _missing_token(args.source):
+            print(f"jobindblik run ({args.source}): {problem}", file=sys.stderr)
+            return 2
         months = tuple(args.months) if args.months else None
-        return _one_writer(command, args.wait, lambda: run(args.source, args.only_new, months, args.quiet))
+        new = []
+        if args.only_new:
+            code, new = nothing_new(args.source, time.perf_counter())
+            if code is not None:
+                return code
+        return _one_writer(command, args.wait, lambda: run(args.source, new, months, args.quiet))
     if args.command == "ingest":
         twice = _given_twice(args.files)
         if twice:

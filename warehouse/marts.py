@@ -107,10 +107,12 @@ class Mart:
     rules: tuple[Rule, ...] = ()
     # label -> scalar SQL over the written table, shown on the materialisation
     metadata: dict[str, str] = field(default_factory=dict)
+    # Built as a frame in Python (the dimensions, the tilsyn engine, the dictionary), not as a query.
+    frame: bool = False
 
     @property
     def kind(self) -> str:
-        return "pandas" if self.code.endswith(".py") else "sql"
+        return "pandas" if self.frame else "sql"
 
 
 def _sql_file(name: str) -> str:
@@ -338,6 +340,7 @@ MARTS: list[Mart] = [
         "warehouse/dimensions.py",
         (),
         "Areas: hele landet, 5 regions, 11 landsdele, 8 RAR, 5 kommunegrupper and the 98 kommuner.",
+        frame=True,
     ),
     Mart(
         "mart.omraade_medlemskab",
@@ -346,6 +349,7 @@ MARTS: list[Mart] = [
         "warehouse/dimensions.py",
         ("mart.dim_omraade",),
         "Which kommuner make up each aggregate area: the bridge facts are summed through.",
+        frame=True,
     ),
     Mart(
         "mart.dim_ydelsesgruppe",
@@ -354,6 +358,7 @@ MARTS: list[Mart] = [
         "data/reference/ydelsesgrupper.csv",
         (),
         "The benefit groups, with jobindsats' label for each and the group it belongs to.",
+        frame=True,
     ),
     Mart(
         "mart.dim_varighedsinterval",
@@ -362,6 +367,7 @@ MARTS: list[Mart] = [
         "data/reference/varighedsintervaller.csv",
         (),
         "The duration intervals jobindsats counts forløb in, with their bounds in weeks.",
+        frame=True,
     ),
     Mart(
         "mart.dim_periode",
@@ -370,6 +376,7 @@ MARTS: list[Mart] = [
         "warehouse/dimensions.py",
         (),
         f"M, Q, QMAT, Y and MYTD periods from {FIRST_YEAR} to next year, with start and end dates.",
+        frame=True,
     ),
     Mart(
         "mart.fuldtidspersoner",
@@ -447,6 +454,7 @@ MARTS: list[Mart] = [
         "average so far, krav for the remaining months (pipelines/config/tilsyn_regler.toml).",
         group="indicators",
         metadata={"rule_sets": "select string_agg(distinct regelsaet, ', ' order by regelsaet) from mart.tilsyn_fokusmaal"},
+        frame=True,
     ),
     Mart(
         "mart.tilsyn_status",
@@ -462,6 +470,7 @@ MARTS: list[Mart] = [
             "status": "select string_agg(s || ': ' || n, ', ' order by s) from (select coalesce(status, '(ukendt)') "
             "as s, count(*) as n from mart.tilsyn_status group by all)"
         },
+        frame=True,
     ),
     Mart(
         "mart.benchmark_sammenligning",
@@ -525,6 +534,7 @@ MARTS: list[Mart] = [
         "Every mart table and column with its type, nullability, unit, description and source, generated from the "
         "pandera models and the table declarations (the same as docs/data_dictionary.md).",
         group="publish",
+        frame=True,
     ),
 ]
 
