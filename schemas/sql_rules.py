@@ -91,6 +91,8 @@ def failures(conn: duckdb.DuckDBPyConnection, relation: str, model: Schema, limi
     not know (strict models), and values that do not convert to the column's type in the model's DDL
     where the relation stores another type. A relation missing columns is not scanned further.
     """
+    if limit < 1:
+        raise ValueError(f"limit is {limit}: a failing rule is shown by at least one row")
     schema = _schema(model)
     checked = rules(schema)
     stored = {name: sql_type for name, sql_type, *_ in conn.execute(f"describe select * from {relation}").fetchall()}
@@ -110,13 +112,11 @@ def failures(conn: duckdb.DuckDBPyConnection, relation: str, model: Schema, limi
     return found
 
 
-def _structural(check: str, column: str) -> RuleFailure:
-    # As pandera reports a missing or unknown column: no row, the column's name as the failing value.
-    return RuleFailure(check, None, 1, [Example(None, column, {})])
-
-
 def problems(found: list[RuleFailure]) -> list[Problem]:
-    """Each example as a Problem, reading like pandera's: "row 7, column 'x': fails ge(0): -5 (periode=...)"."""
+    """Each example as a Problem, as pandera's read: "row 7, column 'antal': fails less_than(5): 9 (periode=...)".
+
+    Rows past the examples are one Problem more, so the count is not lost.
+    """
     out = []
     for failure in found:
         for example in failure.examples:
@@ -126,7 +126,15 @@ def problems(found: list[RuleFailure]) -> list[Problem]:
             said = example.key in (value, {failure.column: value})
             key = f" ({_pairs(example.key)})" if example.key and not said else ""
             out.append(Problem(example.row, failure.column, f"fails {failure.rule}: {text}{key}"))
+        if failure.count > len(failure.examples):
+            more = failure.count - len(failure.examples)
+            out.append(Problem(None, failure.column, f"fails {failure.rule}: {more} more rows"))
     return out
+
+
+def _structural(check: str, column: str) -> RuleFailure:
+    # As pandera reports a missing or unknown column: no row, the column's name as the failing value.
+    return RuleFailure(check, None, 1, [Example(None, column, {})])
 
 
 def _schema(model: Schema) -> pa.DataFrameSchema:
@@ -290,14 +298,21 @@ def _examples(
     """
     if rule.kind == "table":
         return [RuleFailure(rule.name, None, 1, [Example(None, False, {})])]  # pandera's failure case: False
+    numbered = f"select row_number() over () as rule_row, * from {CHECKED}"
     if rule.kind == "unique":
-        failing = f"count(*) over (partition by {', '.join(rule.key)}) > 1"
+        key_sql = ", ".join(rule.key)
+        # Only rows whose key's hash occurs twice can be copies: the exact window then runs over those alone.
+        numbered = (
+            f"select * from ({numbered}) where hash({key_sql}) in "
+            f"(select hash({key_sql}) from {CHECKED} group by all having count(*) > 1)"
+        )
+        failing = f"count(*) over (partition by {key_sql}) > 1"
     else:
         failing = rule.sql
     selected = list(dict.fromkeys([*shown, *key]))
     query = (
-        f"{scan} select rule_row, count(*) over () as failing_rows, {', '.join(selected)} from ("
-        f"select row_number() over () as rule_row, *, {failing} as rule_fails from {CHECKED}) "
+        f"{scan} select rule_row, count(*) over () as failing_rows, {', '.join(selected)} "
+        f"from (select *, {failing} as rule_fails from ({numbered})) "
         f"where rule_fails order by rule_row limit {int(limit)}"
     )
     result = conn.execute(query)

@@ -220,6 +220,10 @@ def test_limit_bounds_the_examples_not_the_count(conn):
     schema = pa.DataFrameSchema({"x": pa.Column(int, pa.Check.ge(0))})
     failure = _only(_sql_failures(conn, schema, pd.DataFrame({"x": [-1] * 50}), limit=3))
     assert (failure.count, [e.row for e in failure.examples]) == (50, [1, 2, 3])
+    assert [str(p) for p in problems([failure])][2:] == [
+        "row 3, column 'x': fails greater_than_or_equal_to(0): -1",
+        "column 'x': fails greater_than_or_equal_to(0): 47 more rows",
+    ]
 
 
 def test_the_row_numbers_follow_the_relation_through_a_window_rule(conn):
