@@ -14,7 +14,7 @@ import pytest
 from pandera.typing.pandas import DataFrame, Series
 
 import schemas
-from assets.core import build_dim_omraade, build_dim_periode, build_medlemskab
+from warehouse.dimensions import build_dim_omraade, build_dim_periode, build_medlemskab
 from pipelines.errors import Problem
 from pipelines.resources.reference import ReferenceData
 from pipelines.sources.jobindsats_parser import table_specs
