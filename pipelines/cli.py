@@ -58,7 +58,14 @@ def _execute(defs, source: str, assets, tags, started: float, quiet: bool = Fals
         failures = result.get_step_failure_events()
         for event in failures:
             print(f"  {event.step_key}: {failure_reason(event)}", file=sys.stderr)
-        failed_checks = [check for check in result.get_asset_check_evaluations() if not check.passed]
+        # A check fails in the step that writes its table, which then fails too and keeps what it had: its
+        # reason is the step's. Only a check whose step succeeded says something of its own.
+        failed_steps = {event.step_key for event in failures}
+        failed_checks = [
+            check
+            for check in result.get_asset_check_evaluations()
+            if not check.passed and "__".join(check.asset_key.path) not in failed_steps
+        ]
         for check in failed_checks:
             print(f"  check {check.asset_check_key.to_user_string()} failed: {check.description}", file=sys.stderr)
         if progress.not_run:
@@ -74,8 +81,6 @@ def _execute(defs, source: str, assets, tags, started: float, quiet: bool = Fals
             print("serving.duckdb was not republished: BI tools still see the last good copy.", file=sys.stderr)
         for moved in filter(None, map(quarantined, failures)):
             print(f"Rejected input is in quarantine: {moved}; staging keeps what it had.", file=sys.stderr)
-        if failed_checks:
-            print("A failed check leaves its table as this run wrote it; nothing after it ran.", file=sys.stderr)
         return 1
     print(f"jobindblik ({source}) finished in {elapsed:.1f} s")
     print(f"warehouse: {warehouse}\nserving copy for BI: {serving}")
