@@ -2,7 +2,9 @@
 
 Copy k of a series is the series moved back k times its own span (first to last period, inclusive),
 so the copies follow each other without overlap. A period that would fall before 2007, where the
-history the pipeline keeps starts, is cut, not wrapped: a long series gets fewer copies. Values,
+history the pipeline keeps starts, is cut, not wrapped: a long series gets fewer copies. The tilsyn
+fokusmål counts stop at the first year the skærpet tilsyn rules cover (2020): the scheme has no
+earlier years, and the mart refuses them. Values,
 areas and each file's datagrundlag stay as the sample has them; the copy only times the pipeline
 at a jobcentre's volume of history.
 """
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.partitions import FIRST_YEAR
+from warehouse.tilsyn import load_rules
 
 # Period forms and how many of each fall in a year: jobindsats (2024M03, 2024MYTD06, 2024Q01,
 # 2020QMAT02, 2024) and DST's quarters (2024K1); months and years are written alike by both.
@@ -63,8 +66,8 @@ class Period:
         return f"{self.year}{self.tag}{step:02d}" if self.per_year == 12 else f"{self.year}{self.tag}{step}"
 
 
-def copy_periods(periods: Iterable[str], copies: int) -> list[dict[str, str]]:
-    """For copies 1..`copies`, each period of the series -> its period in that copy, periods before 2007 left out.
+def copy_periods(periods: Iterable[str], copies: int, first_year: int = FIRST_YEAR) -> list[dict[str, str]]:
+    """For copies 1..`copies`, each period of the series -> its period in that copy, before `first_year` left out.
 
     A series holding several kinds of period (months and quarters) shifts each kind by its own span.
     """
@@ -76,13 +79,13 @@ def copy_periods(periods: Iterable[str], copies: int) -> list[dict[str, str]]:
     result = []
     for k in range(1, copies + 1):
         moved = {text: period.moved(-k * span[period.tag]) for text, period in parsed.items()}
-        result.append({text: str(period) for text, period in moved.items() if period.year >= FIRST_YEAR})
+        result.append({text: str(period) for text, period in moved.items() if period.year >= first_year})
     return result
 
 
-def history_rows(rows: list[list], column: int, copies: int) -> list[list]:
+def history_rows(rows: list[list], column: int, copies: int, first_year: int = FIRST_YEAR) -> list[list]:
     """`rows` after their `copies` earlier copies, oldest first, with the period in `column` shifted."""
-    maps = copy_periods((str(row[column]) for row in rows), copies)
+    maps = copy_periods((str(row[column]) for row in rows), copies, first_year)
     shifted = [
         [*row[:column], mapping[str(row[column])], *row[column + 1 :]]
         for mapping in reversed(maps)
@@ -99,12 +102,13 @@ def jobindsats_history(body: bytes, copies: int) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def csv_history(body: bytes, copies: int) -> bytes:
+def csv_history(body: bytes, copies: int, first_year: int = FIRST_YEAR) -> bytes:
     """A `;` CSV body (DST BULK, tilsyn extract) with its rows' history copies before them."""
     header, *rows = list(csv.reader(io.StringIO(body.decode("utf-8")), delimiter=";"))
     column = next(header.index(name) for name in CSV_PERIOD_COLUMNS if name in header)
     out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\n").writerows([header, *history_rows(rows, column, copies)])
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerows([header, *history_rows(rows, column, copies, first_year)])
     return out.getvalue().encode("utf-8")
 
 
@@ -137,10 +141,11 @@ def build_history(sample: Path, target: Path, scale: int) -> Path:
     for file in sorted({entry["file"] for entry in manifest.get("jobindsats", {}).values()}):
         path = target / file
         path.write_bytes(jobindsats_history(path.read_bytes(), copies))
-    csv_files = [entry["file"] for source in ("statbank", "tilsyn") for entry in manifest.get(source, {}).values()]
-    for file in sorted(set(csv_files)):
-        path = target / file
-        path.write_bytes(csv_history(path.read_bytes(), copies))
+    first_years = {"statbank": FIRST_YEAR, "tilsyn": min(rules.aar_fra for rules in load_rules().regelsaet)}
+    for source, first_year in first_years.items():
+        for file in sorted({entry["file"] for entry in manifest.get(source, {}).values()}):
+            path = target / file
+            path.write_bytes(csv_history(path.read_bytes(), copies, first_year))
     for entry in manifest.get("statbank", {}).values():
         info = target / entry["tableinfo"]
         periods = _csv_periods((target / entry["file"]).read_bytes())

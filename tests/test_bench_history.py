@@ -19,6 +19,7 @@ from pipelines.sources.extracts import read_extract
 from pipelines.sources.jobindsats_parser import parse_body, table_specs, to_frame
 from pipelines.sources.periods import period_problem
 from pipelines.sources.statbank_parser import parse_dst_text
+from warehouse.tilsyn import load_rules
 
 SAMPLE = settings.SAMPLE_DIR
 SCALE = 3
@@ -146,11 +147,17 @@ def test_every_statbank_body_parses_and_its_tableinfo_lists_its_periods(history,
     assert not frame.drop(columns="INDHOLD").duplicated().any()
 
 
-def test_the_tilsyn_extract_parses_with_three_times_its_rows(history):
+def test_the_tilsyn_extract_parses_and_reaches_back_only_to_the_rules_first_year(history):
+    """The sample's 54 months from 2020M01 are all the rules allow: no copy of them survives the cut."""
     file = MANIFEST["tilsyn"]["fokusmaal_taelling"]["file"]
     copied, original = read_extract(history / file).frame, read_extract(SAMPLE / file).frame
-    assert len(copied) == SCALE * len(original)
-    assert copied["periode"].min() == "2011M01" and copied["periode"].max() == original["periode"].max()
+    assert min(rules.aar_fra for rules in load_rules().regelsaet) == 2020 == int(original["periode"].min()[:4])
+    assert copied.equals(original)
+
+
+def test_a_first_year_cuts_a_copy_as_2007_does():
+    (first,) = copy_periods(months("2020M01", 54), 1, first_year=2016)
+    assert sorted(first.values()) == months("2016M01", 48)  # of 2015M07..2019M12
 
 
 def test_the_manifest_and_its_datagrundlag_are_kept(history):
