@@ -90,7 +90,8 @@ def bench_rows(last_month: str) -> list[Row]:
             (*RUN, "--months", first_month, last_month),
             share_of="full run",
         ),
-        # The plain-DuckDB floor over the same staged inputs goes here, as Row(..., key="floor").
+        # The plain-DuckDB floor over the same staged inputs goes here, as Row(..., key="floor"); the first row
+        # (share_of="floor") is then reported as a ratio of it.
         Row("jobindblik bench --scale 10", ("pipelines.cli", "bench", "--scale", "10"), json_line=True),
     ]
 

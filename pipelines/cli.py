@@ -229,7 +229,9 @@ def bench(scale: int) -> int:
     try:
         print(json.dumps(bench_scale(scale)))
     except subprocess.CalledProcessError as failed:
-        print(f"jobindblik bench: the run at scale {scale} failed (exit {failed.returncode}); see above", file=sys.stderr)
+        print(
+            f"jobindblik bench: the run at scale {scale} failed (exit {failed.returncode}); see above", file=sys.stderr
+        )
         return 1
     return 0
 
