@@ -32,7 +32,7 @@ dev: $(VENV)/.installed  ## the Dagster UI and daemon on http://127.0.0.1:3000
 validate: $(VENV)/.installed  ## the code location loads
 	$(BIN)/dagster definitions validate -w workspace.yaml
 
-bench: $(VENV)/.installed  ## time a cold run and a second run with nothing new
+bench: $(VENV)/.installed  ## time a cold run, again, a nightly no-op, a two-month backfill and scale 10
 	$(BIN)/python -m pipelines.bench
 
 clean:  ## the generated warehouse, landing, quarantine and Dagster state (not .venv)

@@ -217,6 +217,29 @@ def _month(text: str) -> str:
     return text
 
 
+def _scale(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 on")
+    return int(text)
+
+
+def bench(scale: int) -> int:
+    """One full run over `scale` times the sample's history, as one JSON line (pipelines/bench.py)."""
+    import json
+    import subprocess
+
+    from pipelines.bench import bench_scale
+
+    try:
+        print(json.dumps(bench_scale(scale)))
+    except subprocess.CalledProcessError as failed:
+        print(
+            f"jobindblik bench: the run at scale {scale} failed (exit {failed.returncode}); see above", file=sys.stderr
+        )
+        return 1
+    return 0
+
+
 def _one_writer(command: str, wait: float, work: Callable[[], int]) -> int:
     """`work` under the warehouse's writer lock, all or nothing (pipelines/lock.py, pipelines/rollback.py)."""
     from pipelines.lock import LockHeld, writer_lock
@@ -296,7 +319,15 @@ def main(argv: list[str] | None = None) -> int:
         "dictionary", help="write the data dictionary page (docs/data_dictionary.md) from the pandera models"
     )
     dictionary_parser.add_argument("--output", type=Path, default=None, help="where to write it (default: docs/)")
+    bench_help = (
+        "time a full run over N times the sample's history (its series shifted back, none before 2007) in a "
+        'throwaway warehouse; prints {"scale", "wall_s", "peak_rss_mb", "rows": rows in the mart tables}'
+    )
+    bench_parser = commands.add_parser("bench", help=bench_help, description=bench_help)
+    bench_parser.add_argument("--scale", type=_scale, default=1, metavar="N", help="copies of the history (default 1)")
     args = parser.parse_args(argv)
+    if args.command == "bench":
+        return bench(args.scale)
     if args.command == "dictionary":
         return dictionary(args.output)
     command = " ".join(["jobindblik", *(argv if argv is not None else sys.argv[1:])])
