@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.partitions import FIRST_YEAR
+from pipelines.months import FIRST_YEAR
 from warehouse.tilsyn import load_rules
 
 # Period forms and how many of each fall in a year: jobindsats (2024M03, 2024MYTD06, 2024Q01,
