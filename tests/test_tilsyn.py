@@ -288,6 +288,12 @@ def test_stage_tilsyn_rejects_a_repeated_row():
         stage_tilsyn(frame, Origin("f.csv", "extract", "x"), Validator(ReferenceData()).kommuner, datetime.now())
 
 
+def test_stage_tilsyn_refuses_a_month_no_rule_set_covers_naming_line_and_column():
+    frame = read_extract_text(";".join(HEADER) + "\n2020M10;Herning;samtaler_4;10;5\n2015M03;Herning;samtaler_4;10;6\n")
+    with pytest.raises(InputError, match=r"line 3, column 'Periode': no skærpet tilsyn rule set covers 2015"):
+        stage_tilsyn(frame, Origin("f.csv", "extract", "x"), Validator(ReferenceData()).kommuner, datetime.now())
+
+
 def read_extract_text(text: str, tmp=Path("/tmp")) -> pd.DataFrame:
     import tempfile
 
