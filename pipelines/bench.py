@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -76,6 +77,7 @@ class Row:
     key: str = ""
     share_of: str = ""
     json_line: bool = False  # the process prints `bench`'s JSON line: its figures are the run's, not the process's
+    revised_sample: bool = False  # run against a copy of the sample whose newest y25i01 month is revised
 
 
 def bench_rows(last_month: str) -> list[Row]:
@@ -85,6 +87,12 @@ def bench_rows(last_month: str) -> list[Row]:
         Row("jobindblik run, sample, empty warehouse", RUN, key="full run", share_of="floor"),
         Row("jobindblik run, sample, again (everything)", RUN),
         Row("jobindblik run --only-new (nightly), nothing new", (*RUN, "--only-new")),
+        Row(
+            "jobindblik run --only-new (nightly), y25i01 revised",
+            (*RUN, "--only-new"),
+            share_of="full run",
+            revised_sample=True,
+        ),
         Row(
             f"jobindblik run --months {first_month} {last_month}",
             (*RUN, "--months", first_month, last_month),
@@ -107,14 +115,30 @@ def _last_month() -> str:
     return max(p for api_id in monthly for p in client.table_metadata(api_id).periods.get("M", []) if MONTH.match(p))
 
 
+def revised_sample(target: Path) -> Path:
+    """A copy of the sample in which one figure of y25i01's newest month moved: the nightly then finds one
+    monthly table new, as after a jobindsats release that revises last month."""
+    shutil.copytree(settings.sample_dir(), target)
+    body_path = target / "jobindsats" / "y25i01.json"
+    body = json.loads(body_path.read_text(encoding="utf-8"))
+    rows = body["rows"]
+    newest = max(row[0] for row in rows)
+    row = next(row for row in rows if row[0] == newest)
+    count = next(i for i, value in enumerate(row) if isinstance(value, int))  # the first count: bruttoledige
+    row[count] += 1
+    body_path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
 def main() -> int:
     table = bench_rows(_last_month())
     measured: dict[str, Measured] = {}
     with tempfile.TemporaryDirectory(prefix="jobindblik-bench-") as tmp:
         env = {**os.environ, "JOBINDBLIK_WAREHOUSE": str(Path(tmp) / "jobindblik.duckdb")}
         env.pop("DAGSTER_HOME", None)
+        revised = {**env, "JOBINDBLIK_SAMPLE_DIR": str(revised_sample(Path(tmp) / "revised-sample"))}
         for row in table:
-            result = measure(row.module_args, env)
+            result = measure(row.module_args, revised if row.revised_sample else env)
             if row.json_line:
                 figures = json.loads(result.stdout)
                 result = Measured(figures["wall_s"], figures["peak_rss_mb"], result.stdout)
