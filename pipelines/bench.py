@@ -99,7 +99,9 @@ def bench_rows(last_month: str) -> list[Row]:
             share_of="full run",
         ),
         # The marts' SQL alone over the staged inputs the runs above left: the first row is a ratio of it.
-        Row("plain DuckDB, the same SQL over the staged inputs", ("pipelines.bench_floor",), key="floor", json_line=True),
+        Row(
+            "plain DuckDB, the same SQL over the staged inputs", ("pipelines.bench_floor",), key="floor", json_line=True
+        ),
         Row("jobindblik bench --scale 10", ("pipelines.cli", "bench", "--scale", "10"), json_line=True),
     ]
 

@@ -13,14 +13,12 @@ import contextlib
 import shutil
 import stat
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
-from warehouse.dimensions import area_codes, build_dim_omraade, group_labels
-from pipelines.staging import stage, stage_dst
 from pipelines.errors import InputError
 from pipelines.resources.landing import LandingStore, Origin, content_hash, utc_now
 from pipelines.resources.reference import ReferenceData
@@ -30,8 +28,10 @@ from pipelines.sources.jobindsats_parser import table_specs
 from pipelines.sources.statbank_tables import statbank_tables
 from pipelines.sources.tilsyn_extract import KEY as TILSYN_KEY
 from pipelines.sources.tilsyn_extract import kommune_names, stage_tilsyn
+from pipelines.staging import stage, stage_dst
 from pipelines.whats_new import month_span, run_plan
 from schemas.statbank import variable_columns
+from warehouse.dimensions import area_codes, build_dim_omraade, group_labels
 
 LOADED = "loaded"
 REASON_SUFFIX = ".reason.txt"
@@ -66,7 +66,7 @@ class Validator:
 
     def check(self, extract: Extract, origin: Origin) -> pd.DataFrame:
         """The extract as staging rows; an InputError names the file and the lines an editor shows."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         try:
             if extract.source == "jobindsats":
                 return stage(extract.frame, origin, table_specs()[extract.table_id], self.areas, self.groups, now)

@@ -147,7 +147,7 @@ BAD_BODIES = {
         "Område",
     ),
     "an unknown area": (
-        lambda body: body.replace("Herning".encode(), b"Atlantis"),
+        lambda body: body.replace(b"Herning", b"Atlantis"),
         "staging__jobindsats_y30r21",
         "unknown area 'Atlantis'",
     ),
