@@ -295,6 +295,7 @@ def drop_from_catalogue(table_id: str):
     return edit
 
 
+@pytest.mark.integration
 def test_the_first_live_run_into_an_empty_warehouse_publishes(tmp_path, monkeypatch, capsys):
     """No warehouse, no landing, no fokusmål counts (no API serves them), y01b15 not offered: it still publishes."""
     from conftest import read_table, table_names
