@@ -10,8 +10,8 @@ published rate (y60c07) stays in staging and in the nøgletal beside this one, f
 
 import dagster as dg
 
-from assets.checks import pandera_check
 from assets import facts
+from assets.checks import pandera_check
 from assets.staging import jobindsats_stagings
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from schemas.aktivering import Aktivering

@@ -17,8 +17,8 @@ from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from schemas.facts import Fuldtidspersoner, Ledighed, Vandringer, Varigheder
 from schemas.validation import validate
 from warehouse.aggregate import with_aggregates
-from warehouse.ledighed import DST_TABLES, ledighed_sql
 from warehouse.familier import family, union_sql
+from warehouse.ledighed import DST_TABLES, ledighed_sql
 from warehouse.models import sql
 from warehouse.tables import replace_rows
 

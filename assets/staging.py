@@ -7,7 +7,7 @@ figure, and `aendret_tid` records when each figure last changed.
 """
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 import pandas as pd
@@ -145,7 +145,7 @@ def jobindsats_staging(spec: TableSpec) -> tuple[dg.AssetsDefinition, dg.AssetCh
         landing = warehouse.landing()
         wanted = [periode_of(key) for key in context.partition_keys] if partitioned else None
         layers = layers_for(landing.all("jobindsats", spec.table_id), wanted)
-        changed_at = datetime.now(timezone.utc)
+        changed_at = datetime.now(UTC)
         with warehouse.connect() as conn:
             areas = area_codes(conn.execute("select * from mart.dim_omraade").df())
             groups = group_labels(conn.execute("select * from mart.dim_ydelsesgruppe").df())
@@ -247,7 +247,7 @@ def statbank_staging(table: StatbankTable) -> tuple[dg.AssetsDefinition, dg.Asse
     def _staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         landing = warehouse.landing()
         layers = layers_for(landing.all("statbank", table.table_id), None)
-        changed_at = datetime.now(timezone.utc)
+        changed_at = datetime.now(UTC)
         with warehouse.connect() as conn:
             codes = {row[0] for row in conn.execute("select omraade_kode from mart.dim_omraade").fetchall()}
 

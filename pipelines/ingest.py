@@ -13,7 +13,7 @@ import contextlib
 import shutil
 import stat
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -66,7 +66,7 @@ class Validator:
 
     def check(self, extract: Extract, origin: Origin) -> pd.DataFrame:
         """The extract as staging rows; an InputError names the file and the lines an editor shows."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         try:
             if extract.source == "jobindsats":
                 return stage(extract.frame, origin, table_specs()[extract.table_id], self.areas, self.groups, now)

@@ -14,7 +14,7 @@ import json
 import pandas as pd
 import pytest
 from conftest import SAMPLE_DIR, copy_warehouse, read_table
-from test_ingest import FIXTURES, cli_ingest, files_under, write
+from test_ingest import cli_ingest, files_under, write
 
 from pipelines.errors import InputError
 from pipelines.ingest import Validator, ingest_file

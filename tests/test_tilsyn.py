@@ -3,7 +3,7 @@ COVID months, the complement rule, the status table and the fokusmål count extr
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -254,7 +254,7 @@ def test_a_good_fokusmaal_extract_lands(tmp_path, validator):
     assert (outcome.source, outcome.table_id, outcome.periods) == ("tilsyn", "fokusmaal_taelling", ("2020M10",))
     (landed,) = landing.all("tilsyn", "fokusmaal_taelling")
     assert landed.meta["datagrundlag"] == "extract" and landed.meta["format"] == "tilsyn-csv"
-    frame = stage_tilsyn(read_extract(landed.path).frame, landed.origin, validator.kommuner, datetime.now(timezone.utc))
+    frame = stage_tilsyn(read_extract(landed.path).frame, landed.origin, validator.kommuner, datetime.now(UTC))
     assert list(frame["berettigede"]) == [1719, 1602] and set(frame["omraade_kode"]) == {"657"}
 
 
