@@ -28,7 +28,10 @@ BI_SCHEMA = "bi"
 
 # The fact tables' views: a Danish name that says what one row is, and its comment.
 VIEWS = {
-    "mart.ledighed": ("ledige_pr_maaned", "Bruttoledige, ledighedsprocent og langtidsledige pr. måned, område og kilde"),
+    "mart.ledighed": (
+        "ledige_pr_maaned",
+        "Bruttoledige, ledighedsprocent og langtidsledige pr. måned, område og kilde",
+    ),
     "mart.fuldtidspersoner": (
         "offentligt_forsoergede_pr_maaned",
         "Personer og fuldtidspersoner på offentlig forsørgelse pr. måned, område og ydelsesgruppe",
@@ -36,7 +39,10 @@ VIEWS = {
     "mart.aktivering": ("aktivering_pr_maaned", "Fuldtidsaktiverede efter tilbud og aktiveringsgrad pr. måned/år"),
     "mart.varigheder": ("forloeb_efter_varighed", "Forløb efter varighed og gennemsnitlig varighed pr. kvartal"),
     "mart.vandringer": ("status_efter_forloeb", "Hvor borgerne er 1 og 3 måneder efter et afsluttet forløb"),
-    "mart.benchmark": ("benchmark_resultatmaal", "Benchmark: forventet og faktisk antal fuldtidspersoner med placering"),
+    "mart.benchmark": (
+        "benchmark_resultatmaal",
+        "Benchmark: forventet og faktisk antal fuldtidspersoner med placering",
+    ),
     "mart.benchmark_placering": (
         "benchmark_placering_i_omraader",
         "Kommunens placering i benchmark inden for landet, regionen, RAR og kommunegruppen",
@@ -48,7 +54,7 @@ VIEWS = {
     "mart.udvikling": ("udvikling_over_tid", "Hvert tal mod samme tal 3, 6 og 12 måneder (1 og 2 QMAT) tidligere"),
     "mart.noegletal": ("noegletal_pr_kommune", "Nøgletalsarket: kommunens tal, hele landets og tidligere værdier"),
     "mart.tilsyn_fokusmaal": ("tilsyn_fokusmaal_pr_maaned", "Skærpet tilsyn: fokusmål pr. måned med krav og status"),
-    "mart.tilsyn_status": ("tilsyn_status_pr_aar", "Skærpet tilsyn: resultatmål, fokusmål og status pr. udvælgelsesår"),
+    "mart.tilsyn_status": ("tilsyn_status_pr_aar", "Skærpet tilsyn: resultatmål, fokusmål og status pr. år"),
 }
 AREAS_VIEW = ("omraader", "Alle områder med navn, niveau og navnene på deres region, landsdel, RAR og kommunegruppe")
 
@@ -179,9 +185,12 @@ def comment_all(
 
     A view's own columns that come from its table take the table's descriptions.
     """
-    present = {f"{s}.{t}" for s, t in conn.execute(
-        "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
-    ).fetchall()}
+    present = {
+        f"{s}.{t}"
+        for s, t in conn.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+        ).fetchall()
+    }
     dictionary = dictionary[dictionary["tabel"].isin(present)]
     described = {(row.tabel, row.kolonne): row.beskrivelse for row in dictionary.itertuples(index=False)}
     about = dictionary.drop_duplicates("tabel").set_index("tabel")["tabel_beskrivelse"].to_dict()

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
-
 import pandas as pd
 
 from schemas.registry import Schema
