@@ -15,7 +15,7 @@ import pandas as pd
 from assets.checks import pandera_check
 from assets.core import area_codes, dim_omraade, dim_ydelsesgruppe, group_labels
 from assets.landing import jobindsats_landings, read_dst_body, reject, statbank_landings
-from assets.metadata import table_metadata
+from assets.metadata import DOMAIN_TAGS, OWNERS, definition_metadata, table_metadata
 from pipelines.errors import InputError, Problem
 from pipelines.partitions import monthly, periode_of, single_run
 from pipelines.resources.landing import Landed, LandingStore, Origin
@@ -140,6 +140,9 @@ def jobindsats_staging(spec: TableSpec) -> tuple[dg.AssetsDefinition, dg.AssetCh
         partitions_def=monthly if partitioned else None,
         backfill_policy=single_run if partitioned else None,
         description=f"jobindsats {spec.table_id} typed, areas as DST codes; a re-run replaces exactly its periods.",
+        metadata=definition_metadata(table, staging_schema(spec.table_id)),
+        owners=OWNERS,
+        tags=DOMAIN_TAGS,
     )
     def _staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         landing = warehouse.landing()
@@ -243,6 +246,9 @@ def statbank_staging(table: StatbankTable) -> tuple[dg.AssetsDefinition, dg.Asse
         kinds={"duckdb", "pandas"},
         pool=WRITER_POOL,
         description=f"Statistics Denmark {table.table_id} as codes, ASCII column names; a re-run replaces its periods.",
+        metadata=definition_metadata(f"staging.{name}", schema),
+        owners=OWNERS,
+        tags=DOMAIN_TAGS,
     )
     def _staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         landing = warehouse.landing()

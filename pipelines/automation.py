@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.partitions import TIMEZONE, all_partitions_tags
+from pipelines.partitions import REPORTS, TIMEZONE, all_partitions_tags
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.sources.jobindsats import JobindsatsClient
 from pipelines.sources.statbank import StatbankClient
@@ -12,9 +12,14 @@ from pipelines.whats_new import new_jobindsats_tables, new_statbank_tables, rele
 
 refresh_all = dg.define_asset_job(
     "refresh_all",
-    selection=dg.AssetSelection.all(),
-    description="Every asset and check, landing to publish: what `jobindblik run` executes.",
+    selection=dg.AssetSelection.all() - REPORTS,
+    description="Every asset and check, landing to publish: what `jobindblik run` executes (it writes the "
+    "configured kommuner' reports itself; `rapporter` materialises the report's partitions).",
     tags={"dagster/max_retries": "1"},
+)
+
+rapporter = dg.define_asset_job(
+    "rapporter", selection=REPORTS, description="The committee reports, one kommune (partition) per run."
 )
 
 

@@ -19,12 +19,13 @@ from assets import (
     landing,
     noegletal,
     publish,
+    rapport,
     sammenligning,
     staging,
     tilsyn,
 )
 from pipelines import settings
-from pipelines.automation import monthly_refresh, nightly, refresh_all
+from pipelines.automation import monthly_refresh, nightly, rapporter, refresh_all
 from pipelines.resources.reference import ReferenceData
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.sensors import extract_inbox, statbank_release
@@ -41,6 +42,7 @@ ASSETS = [
 ]
 # The serving copy depends on every mart table there is, so a new one cannot be published half-built.
 ASSETS.append(publish.serving_duckdb_asset([asset for asset in ASSETS if asset.key.path[0] == "mart"]))
+ASSETS.append(rapport.rapport)
 CHECKS = [
     *core.core_checks,
     *staging.staging_checks,
@@ -87,7 +89,7 @@ def make_definitions(warehouse: Path, source: str = "sample", sample_dir: Path =
     return dg.Definitions(
         assets=ASSETS,
         asset_checks=CHECKS,
-        jobs=[refresh_all],
+        jobs=[refresh_all, rapporter],
         schedules=[nightly, monthly_refresh],
         sensors=[extract_inbox, statbank_release],
         resources=make_resources(warehouse, source, sample_dir),

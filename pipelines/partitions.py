@@ -2,11 +2,14 @@
 
 A partition is one month (`2024-03-01` ↔ jobindsats `2024M03`). Backfills run as one run per
 range (single-run backfill policy), so a range becomes one API request and one transaction.
+The committee report is partitioned by kommune instead, so no monthly run may select it (REPORTS).
 """
 
 from __future__ import annotations
 
 import dagster as dg
+
+from warehouse.rapport import configured_kommuner
 
 TIMEZONE = "Europe/Copenhagen"
 FIRST_YEAR = 2007  # jobindsats' monthly series and DST's AUF tables start in 2007M01
@@ -14,6 +17,9 @@ FIRST_MONTH = f"{FIRST_YEAR}-01-01"
 
 monthly = dg.MonthlyPartitionsDefinition(start_date=FIRST_MONTH, timezone=TIMEZONE, end_offset=0)
 single_run = dg.BackfillPolicy.single_run()
+kommuner = dg.StaticPartitionsDefinition(configured_kommuner())
+REPORT_GROUP = "rapport"
+REPORTS = dg.AssetSelection.groups(REPORT_GROUP)
 
 
 def periode_of(partition_key: str) -> str:

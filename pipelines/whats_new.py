@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pipelines.partitions import all_partitions_tags, monthly, partition_key_of, range_tags
+from pipelines.partitions import REPORTS, all_partitions_tags, monthly, partition_key_of, range_tags
 from pipelines.resources.landing import LandingStore
 from pipelines.sources.jobindsats import JobindsatsClient
 from pipelines.sources.jobindsats_parser import table_specs
@@ -84,7 +84,7 @@ def run_plan(
 ) -> tuple[list[dg.AssetKey], dict[str, str]]:
     """The assets to materialise (`keys` and everything downstream) and the month range `first`..`last`
     (partition keys; by default the last few months)."""
-    selection = dg.AssetSelection.assets(*keys).downstream()
+    selection = dg.AssetSelection.assets(*keys).downstream() - REPORTS  # partitioned by kommune, not month
     partitions = monthly.get_partition_keys()
     return sorted(selection.resolve(asset_graph)), range_tags(
         first or partitions[-RECENT_MONTHS], last or partitions[-1]
