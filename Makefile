@@ -6,7 +6,10 @@ BIN := $(VENV)/bin
 # partition's events in SQLite more than doubled its time (29 s -> 67 s on the sample).
 DAGSTER_HOME_DIR := $(CURDIR)/.dagster
 
-.PHONY: run test dev bench validate clean
+# A DuckDB 1.1 client outside git, so the tests can open serving.duckdb the way BI tools on DuckDB 1.x do.
+DUCKDB1 := $(HOME)/.cache/jobindblik/duckdb-1.1.3
+
+.PHONY: run test dev bench validate clean duckdb1
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +26,16 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 run: $(VENV)/.installed  ## materialise every asset from the bundled sample and publish serving.duckdb
 	$(BIN)/jobindblik run
 
-test: $(VENV)/.installed-dev  ## the whole suite, offline
+test: $(VENV)/.installed-dev  ## the whole suite, offline (the DuckDB 1.1 client is installed first where it can be)
+	-@$(MAKE) --no-print-directory duckdb1
 	$(BIN)/python -m pytest
+
+duckdb1: $(DUCKDB1)/.installed  ## the old DuckDB client the serving test opens serving.duckdb with
+
+$(DUCKDB1)/.installed:
+	$(PYTHON) -m venv $(DUCKDB1)
+	$(DUCKDB1)/bin/python -m pip install --quiet --disable-pip-version-check duckdb==1.1.3
+	touch $@
 
 dev: $(VENV)/.installed  ## the Dagster UI and daemon on http://127.0.0.1:3000
 	DAGSTER_HOME=$(DAGSTER_HOME_DIR) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
