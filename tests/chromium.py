@@ -11,7 +11,9 @@ import json
 import re
 import subprocess
 import time
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Self
 
 from websockets.sync.client import connect
 
@@ -19,24 +21,36 @@ from warehouse.rapport.pdf import FLAGS
 
 
 class Browser:
-    """Headless Chromium with a fresh profile under `profile`, driven over its DevTools websocket."""
+    """Headless Chromium with a fresh profile under `profile`, driven over its DevTools websocket.
+
+    Use it as a context manager: leaving it closes the connection and ends the browser.
+    """
 
     def __init__(self, executable: str, profile: Path, timeout_s: float = 60):
-        self.timeout_s = timeout_s
+        self.executable, self.profile, self.timeout_s = executable, profile, timeout_s
+        self.stack = ExitStack()
+
+    def __enter__(self) -> Self:
         self.process = subprocess.Popen(
-            [executable, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"],
+            [self.executable, *FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-port=0", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
         )
+        self.stack.callback(self._end_process)
         url = self._devtools_url()
-        self.socket = connect(url, max_size=None, open_timeout=timeout_s)
+        self.socket = self.stack.enter_context(connect(url, max_size=None, open_timeout=self.timeout_s))
+        self.stack.callback(self._ask_to_close)
         self.next_id = 0
         self.events: list[dict] = []
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         for domain in ("Page", "Runtime", "Log"):
             self.send(f"{domain}.enable", session=True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stack.close()
 
     def _devtools_url(self) -> str:
         deadline = time.monotonic() + self.timeout_s
@@ -46,7 +60,6 @@ class Browser:
                 return found.group(1)
             if not line and self.process.poll() is not None:
                 break
-        self.close()
         raise RuntimeError("Chromium did not start its DevTools endpoint")
 
     def send(self, method: str, session: bool = False, **params) -> dict:
@@ -112,11 +125,11 @@ class Browser:
         printed = self.send("Page.printToPDF", session=True, printBackground=True, preferCSSPageSize=True)
         return base64.b64decode(printed["data"])
 
-    def close(self) -> None:
-        """Ask the browser to quit (without waiting for an answer it may not give), then make sure it has."""
-        if getattr(self, "socket", None) is not None:
-            self.socket.send(json.dumps({"id": self.next_id + 1, "method": "Browser.close"}))
-            self.socket.close()
+    def _ask_to_close(self) -> None:
+        """Ask the browser to quit, without waiting for an answer it may not give."""
+        self.socket.send(json.dumps({"id": self.next_id + 1, "method": "Browser.close"}))
+
+    def _end_process(self) -> None:
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -90,7 +90,9 @@ def test_synthetic_figures_are_marked_where_they_are_used(herning):
 
 def test_a_reader_learns_herning_s_ledige_against_rar_land_and_a_year_before(herning):
     serving, _, sections = herning
-    periode = _one(serving, "select max(periode) from mart.noegletal where omraade_kode = '657'", [])[0]
+    periode = _one(
+        serving, "select max(periode) from mart.noegletal where omraade_kode = '657' and periodetype = 'M'", []
+    )[0]
     before = maaned_foer(periode, 12)
     query = (
         "select bruttoledige, ledighedsprocent from mart.ledighed where omraade_kode = ? and periode = ? "

@@ -46,15 +46,12 @@ def test_the_report_opens_in_chromium_with_every_section_and_chart(good_run, chr
     serving = tmp_path / "serving.duckdb"
     shutil.copy(good_run[0].with_name("serving.duckdb"), serving)
     (page,) = write_report(serving, "657")
-    browser = Browser(chromium, tmp_path / "profile")
-    try:
+    with Browser(chromium, tmp_path / "profile") as browser:
         browser.open(page)
         sections = json.loads(browser.evaluate(INSPECT))
         screenshot = browser.screenshot()
         printed = browser.pdf()
         errors = browser.errors()
-    finally:
-        browser.close()
     (tmp_path / "rapport_657.png").write_bytes(screenshot)  # the artefact: pytest keeps its tmp dirs
     print(f"screenshot: {tmp_path / 'rapport_657.png'}")
     assert errors == []

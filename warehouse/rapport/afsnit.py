@@ -492,7 +492,7 @@ def varighed_og_vandringer(conn: duckdb.DuckDBPyConnection, k: Kommune, periode:
     charts = [diagrammer.svg_text(diagrammer.stablede(groups, shares, "Andel af forløbene i kvartalet, pct."))]
     if when:
         last = max(when)
-        ordered = after[last].sort_values(ascending=False)
+        ordered = after[last].dropna().sort_values(ascending=False)  # a suppressed share is no bar, not a zero
         charts.append(
             diagrammer.svg_text(
                 diagrammer.soejler(
