@@ -46,6 +46,7 @@ validate: $(VENV)/.installed  ## the code location loads
 bench: $(VENV)/.installed  ## time a cold run and a second run with nothing new
 	$(BIN)/python -m pipelines.bench
 
-clean:  ## the generated warehouse, landing, quarantine and Dagster state (not .venv)
-	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/landing warehouse/quarantine
+clean:  ## the generated warehouse, landing, quarantine, export, reports and Dagster state (not .venv)
+	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/landing warehouse/quarantine warehouse/export \
+		warehouse/.export-* warehouse/rapporter
 	find .dagster -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +

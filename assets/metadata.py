@@ -38,6 +38,14 @@ def table_metadata(frame: pd.DataFrame, table: str) -> dict:
     }
 
 
+def partition_counts(partition_rows: int, table_rows: int) -> dict:
+    """A partitioned asset's counts: the rows of the partitions this run wrote, and of the whole table."""
+    return {
+        "dagster/partition_row_count": dg.MetadataValue.int(partition_rows),
+        "dagster/row_count": dg.MetadataValue.int(table_rows),
+    }
+
+
 def column_schema(model: Schema) -> dg.TableSchema:
     """The table's columns as the UI shows them (`dagster/column_schema`): DuckDB type, nullability, description."""
     schema = to_schema(model)

@@ -15,7 +15,7 @@ import pandas as pd
 from assets.checks import pandera_check
 from assets.core import area_codes, dim_omraade, dim_ydelsesgruppe, group_labels
 from assets.landing import jobindsats_landings, read_dst_body, reject, statbank_landings
-from assets.metadata import DOMAIN_TAGS, OWNERS, definition_metadata, table_metadata
+from assets.metadata import DOMAIN_TAGS, OWNERS, definition_metadata, partition_counts, table_metadata
 from pipelines.errors import InputError, Problem
 from pipelines.partitions import monthly, periode_of, single_run
 from pipelines.resources.landing import Landed, LandingStore, Origin
@@ -167,9 +167,11 @@ def jobindsats_staging(spec: TableSpec) -> tuple[dg.AssetsDefinition, dg.AssetCh
                 f"select count(*) from {table} where periode in (select unnest(?)) and aendret_tid = ?",
                 [sorted(frame["periode"].unique()), changed_at.replace(tzinfo=None)],
             ).fetchone()[0]
+            total = conn.execute(f"select count(*) from {table}").fetchone()[0]
         return dg.MaterializeResult(
             metadata={
                 **table_metadata(frame, table),
+                **(partition_counts(len(frame), total) if partitioned else {}),
                 "periods": dg.MetadataValue.text(", ".join(sorted(frame["periode"].unique()))),
                 "rows_new_or_revised": dg.MetadataValue.int(int(revised)),
                 "bodies": dg.MetadataValue.text(", ".join(landed.request for landed, _ in layers)),

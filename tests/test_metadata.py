@@ -58,3 +58,15 @@ def test_a_chart_is_markdown_with_the_png_inline():
     prefix = "![Bruttoledige](data:image/png;base64,"
     assert value.value.startswith(prefix)
     assert base64.b64decode(value.value[len(prefix) : -1]).startswith(b"\x89PNG")
+
+
+def test_a_monthly_staging_materialisation_counts_its_partitions_and_the_whole_table(good_run):
+    events = [
+        e
+        for e in good_run[1].get_asset_materialization_events()
+        if e.asset_key == dg.AssetKey(["staging", "jobindsats_y25i01"])
+    ]
+    assert events  # one per partition of the run's range, all with the run's counts
+    metadata = events[0].materialization.metadata
+    in_run, in_table = metadata["dagster/partition_row_count"].value, metadata["dagster/row_count"].value
+    assert 0 < in_run <= in_table

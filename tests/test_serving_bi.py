@@ -23,7 +23,8 @@ from warehouse.publish import publish
 
 # `make duckdb1` installs this old client beside the project (not in git); the test says so when it is missing.
 OLD_DUCKDB = Path(os.environ.get("JOBINDBLIK_CACHE", Path.home() / ".cache" / "jobindblik")) / "duckdb-1.1.3"
-ENGLISH = re.compile(r"\b(the|and|with|of|per|by|from|each|every|its|where|which)\b", re.IGNORECASE)
+# Words of English that Danish text does not use ("by" and "per" are Danish too).
+ENGLISH = re.compile(r"\b(the|and|with|of|from|each|every|its|where|which)\b", re.IGNORECASE)
 
 
 def _objects(conn) -> dict[str, int]:
@@ -99,11 +100,12 @@ def test_every_table_view_and_column_is_commented_and_tables_have_keys(serving):
         keys = dict(
             conn.execute(
                 "select schema_name || '.' || table_name, constraint_column_names from duckdb_constraints() "
-                "where database_name = current_database() and constraint_type in ('PRIMARY KEY', 'UNIQUE')"
+                "where database_name = current_database() and constraint_type = 'PRIMARY KEY'"
             ).fetchall()
         )
     for table, _ in tables:
-        assert keys.get(table) == primary_key(model_for(table))[1], table
+        assert keys.get(table, []) == primary_key(model_for(table)), table
+    assert "mart.udvikling" not in keys and len(keys) == len(tables) - 1
 
 
 def test_every_published_column_has_a_danish_description():

@@ -116,7 +116,7 @@ def _add_bi_layer(
         declare_keys(conn, tables, model_for)
         comment_all(conn, dictionary, create_views(conn, tables))
     finally:
-        conn.execute(f"use {home}")
+        conn.execute(f'use "{home}"')
 
 
 # The folder a run keeps the serving copy it replaced in, for its change summary (pipelines/run_report.py).
