@@ -111,19 +111,20 @@ def _columns(conn: duckdb.DuckDBPyConnection, schema: str, name: str) -> list[st
     ]
 
 
-def view_sql(table: str, columns: list[str]) -> tuple[str, dict[str, str]]:
-    """The select of a fact table's view, and the columns it adds with their descriptions."""
+def view_sql(table: str, columns: list[str], present: set[str]) -> tuple[str, dict[str, str]]:
+    """The select of a fact table's view joining those dimensions that are `present`, and the columns it adds
+    with their descriptions (a run of part of the graph may publish without every dimension)."""
     added: dict[str, str] = {}
     selects, joins = ["f.*"], []
-    if "omraade_kode" in columns:
+    if "omraade_kode" in columns and "mart.dim_omraade" in present:
         joins.append(f"left join {BI_SCHEMA}.{AREAS_VIEW[0]} as o on o.omraade_kode = f.omraade_kode")
         added |= {c: d for c, d in AREA_COLUMNS.items() if c not in columns}
         selects += [f"o.{c}" for c in AREA_COLUMNS if c not in columns]
-    if "periode" in columns:
+    if "periode" in columns and "mart.dim_periode" in present:
         joins.append("left join mart.dim_periode as p on p.periode = f.periode")
         added |= {c: d for c, d in PERIOD_COLUMNS.items() if c not in columns}
         selects += [f"p.{c}" for c in PERIOD_COLUMNS if c not in columns]
-    if "ydelsesgruppe_kode" in columns:
+    if "ydelsesgruppe_kode" in columns and "mart.dim_ydelsesgruppe" in present:
         joins.append("left join mart.dim_ydelsesgruppe as y on y.ydelsesgruppe_kode = f.ydelsesgruppe_kode")
         if "ydelsesgruppe" not in columns:
             selects.append("y.ydelsesgruppe")
@@ -163,14 +164,16 @@ AREAS_COLUMNS = {
 def create_views(conn: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, dict[str, str]]:
     """The `bi` views of those `tables` that have one; per view, its comment and added columns' descriptions."""
     conn.execute(f"create schema if not exists {BI_SCHEMA}")
-    conn.execute(AREAS_SQL)
-    made = {f"{BI_SCHEMA}.{AREAS_VIEW[0]}": {"": AREAS_VIEW[1], **AREAS_COLUMNS}}
+    made = {}
+    if "mart.dim_omraade" in tables:
+        conn.execute(AREAS_SQL)
+        made[f"{BI_SCHEMA}.{AREAS_VIEW[0]}"] = {"": AREAS_VIEW[1], **AREAS_COLUMNS}
     for table in tables:
         if table not in VIEWS:
             continue
         name, about = VIEWS[table]
         schema, bare = table.split(".")
-        sql, added = view_sql(table, _columns(conn, schema, bare))
+        sql, added = view_sql(table, _columns(conn, schema, bare), set(tables))
         conn.execute(f"create view {BI_SCHEMA}.{name} as {sql}")
         made[f"{BI_SCHEMA}.{name}"] = {"": f"{about} (mart.{bare} med dimensionernes navne og datoer)", **added}
     return made
