@@ -7,6 +7,11 @@ is never waited on, and never sees a half-written table; its next connection see
 The copy is where diskretionering happens (warehouse/diskretionering.py): with a `diskretionering`
 config, every table built from counts is copied with its small counts suppressed, so BI tools
 never see them while the working warehouse keeps the real numbers.
+
+The file is written in DuckDB's storage format v1.1.0 (STORAGE_VERSION), so every client from
+DuckDB 1.1 on opens it: the CLI, and the ODBC/JDBC drivers Power BI, Metabase and DBeaver bundle.
+It carries the BI layer (warehouse/bi.py: keys, comments, the `bi` views), and the same tables
+go to the Parquet export (warehouse/export.py), both replaced together with the file.
 """
 
 from __future__ import annotations
@@ -17,11 +22,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from schemas.types import Schema
+from warehouse.bi import comment_all, create_views, declare_keys
 from warehouse.diskretionering import Config, copy_suppressed
+from warehouse.export import EXPORT, staged_folder, switch_to, write_export
 
 SERVED_SCHEMAS = ("mart",)
+# The oldest storage format written: DuckDB 1.1 and every later client read it (DuckDB 2.0 writes 69 by default).
+STORAGE_VERSION = "v1.1.0"
+DICTIONARY = "mart.data_dictionary"
 
 
 def publish(
@@ -35,7 +46,8 @@ def publish(
     """Copy every table of `schemas` from the connected warehouse to `serving`; return row counts.
 
     With `diskretionering`, a table it has a rule for (its model from `model_for`) is copied
-    suppressed; the number of suppressed cells per such table goes into `suppressed`.
+    suppressed; the number of suppressed cells per such table goes into `suppressed`. The copy
+    gets its keys, comments and views, and its tables are exported to Parquet beside it.
     """
     tmp = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -47,7 +59,9 @@ def publish(
         [list(schemas)],
     ).fetchall()
     counts = {}
-    conn.execute("attach ? as serving_copy", [str(tmp)])
+    dictionary = _dictionary(conn)
+    export = staged_folder(serving)
+    conn.execute(f"attach ? as serving_copy (storage_version '{STORAGE_VERSION}')", [str(tmp)])
     try:
         for schema in schemas:
             conn.execute(f"create schema if not exists serving_copy.{schema}")
@@ -65,13 +79,44 @@ def publish(
             counts[f"{schema}.{table}"] = conn.execute(
                 f"select count(*) from serving_copy.{schema}.{table}"
             ).fetchone()[0]
+        _add_bi_layer(conn, list(counts), model_for, dictionary)
+        write_export(conn, "serving_copy", counts, export)
     except BaseException:
         conn.execute("detach serving_copy")
         tmp.unlink(missing_ok=True)
+        shutil.rmtree(export, ignore_errors=True)
         raise
     conn.execute("detach serving_copy")
     os.replace(tmp, serving)
+    switch_to(export, serving)
     return counts
+
+
+def _dictionary(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The warehouse's data dictionary (empty before its first build): the comments' text."""
+    found = conn.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        "and schema_name = 'mart' and table_name = 'data_dictionary'"
+    ).fetchone()[0]
+    if not found:
+        return pd.DataFrame(columns=["tabel", "kolonne", "beskrivelse", "tabel_beskrivelse"])
+    return conn.execute(f"select tabel, kolonne, beskrivelse, tabel_beskrivelse from {DICTIONARY}").df()
+
+
+def _add_bi_layer(
+    conn: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    model_for: Callable[[str], Schema | None],
+    dictionary: pd.DataFrame,
+) -> None:
+    """Keys, views and comments, made with the copy as the default catalog so the views name `mart.*` only."""
+    home = conn.execute("select current_database()").fetchone()[0]
+    conn.execute("use serving_copy")
+    try:
+        declare_keys(conn, tables, model_for)
+        comment_all(conn, dictionary, create_views(conn, tables))
+    finally:
+        conn.execute(f'use "{home}"')
 
 
 # The folder a run keeps the serving copy it replaced in, for its change summary (pipelines/run_report.py).
@@ -81,7 +126,8 @@ BEFORE_RUN = ".before-run-"
 def remove_stale_copies(serving: Path) -> list[Path]:
     """Delete the temp files beside the serving copy of processes that no longer run; return them.
 
-    A publish killed before its rename leaves `.serving.duckdb.<pid>.tmp`, and a run killed before its
+    A publish killed before its rename leaves `.serving.duckdb.<pid>.tmp` and an export folder
+    `.export-<pid>-*` (or its pending link `.export-<pid>.link`), and a run killed before its
     change summary leaves the folder `.before-run-<pid>-*` holding the copy it compared with.
     """
     removed = []
@@ -90,6 +136,15 @@ def remove_stale_copies(serving: Path) -> list[Path]:
         if pid.isdigit() and not _running(int(pid)):
             leftover.unlink(missing_ok=True)
             removed.append(leftover)
+    live_export = (serving.parent / EXPORT).resolve()
+    for folder in serving.parent.glob(f".{EXPORT}-*"):
+        pid = folder.name.removeprefix(f".{EXPORT}-").split("-", 1)[0].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)) and folder.resolve() != live_export:
+            if folder.is_symlink() or not folder.is_dir():
+                folder.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
     for folder in serving.parent.glob(f"{BEFORE_RUN}*-*"):
         pid = folder.name.removeprefix(BEFORE_RUN).split("-", 1)[0]
         if pid.isdigit() and not _running(int(pid)):
