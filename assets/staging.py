@@ -77,7 +77,6 @@ def jobindsats_staging(spec: TableSpec) -> dg.AssetsDefinition:
         kinds={"duckdb", "pandas"},
         pool=WRITER_POOL,
         check_specs=[schema_check(key, schema)],
-        metadata={"dagster/table_name": table},
         description=f"jobindsats {spec.table_id} typed, areas as DST codes; a re-run replaces exactly its periods.",
         metadata=definition_metadata(table, staging_schema(spec.table_id)),
         owners=OWNERS,
@@ -141,9 +140,6 @@ def statbank_staging(table: StatbankTable) -> dg.AssetsDefinition:
         owners=OWNERS,
         tags=DOMAIN_TAGS,
         description=f"Statistics Denmark {table.table_id} as codes, ASCII column names; a re-run replaces its periods.",
-        metadata=definition_metadata(f"staging.{name}", schema),
-        owners=OWNERS,
-        tags=DOMAIN_TAGS,
     )
     def _staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         landing = warehouse.landing()
