@@ -6,10 +6,10 @@ import pandas as pd
 
 from assets.metadata import DOMAIN_TAGS, OWNERS, chart, markdown_table
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
-from warehouse.marts import model_for
 from warehouse.bi import BI_SCHEMA
 from warehouse.diskretionering import load_config
 from warehouse.export import export_folder
+from warehouse.marts import model_for
 from warehouse.publish import STORAGE_VERSION, publish
 
 

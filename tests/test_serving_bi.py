@@ -14,10 +14,10 @@ import duckdb
 import pytest
 
 from pipelines.cli import main
-from warehouse.marts import BY_TABLE, Scope, model_for
 from warehouse.bi import VIEWS, primary_key
 from warehouse.diskretionering import load_config
 from warehouse.export import PARTITION_ROWS, export_folder
+from warehouse.marts import BY_TABLE, Scope, model_for
 from warehouse.publish import publish
 
 # `make duckdb1` installs this old client beside the project (not in git); the test says so when it is missing.
