@@ -4,12 +4,13 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from assets.marts import run_scope
 from assets.metadata import DOMAIN_TAGS, OWNERS, chart, markdown_table
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from warehouse.bi import BI_SCHEMA
 from warehouse.diskretionering import load_config
 from warehouse.export import export_folder
-from warehouse.marts import model_for
+from warehouse.marts import BY_TABLE, model_for
 from warehouse.publish import STORAGE_VERSION, publish
 
 
@@ -60,12 +61,19 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
         f"storage format {STORAGE_VERSION} with keys, comments and the `{BI_SCHEMA}` views; and the same tables "
         "as Parquet in export/.",
     )
-    def serving_duckdb(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def serving_duckdb(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         config = load_config()
         suppressed: dict[str, int] = {}
+        written = run_scope(context).tables  # None: a whole run, every table new
+        unchanged = frozenset() if written is None else frozenset(BY_TABLE) - written
         with warehouse.connect() as conn:
             counts = publish(
-                conn, warehouse.serving_path, diskretionering=config, model_for=model_for, suppressed=suppressed
+                conn,
+                warehouse.serving_path,
+                diskretionering=config,
+                model_for=model_for,
+                suppressed=suppressed,
+                unchanged=unchanged,
             )
         table = pd.DataFrame(sorted(counts.items()), columns=["table", "rows"])
         table["suppressed_cells"] = table["table"].map(suppressed).astype("Int64")
@@ -78,6 +86,7 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
                 "row_counts": dg.MetadataValue.md(markdown_table(table, rows=len(table))),
                 "diskretionering_taerskel": dg.MetadataValue.int(config.taerskel),
                 "suppressed_cells": dg.MetadataValue.int(sum(suppressed.values())),
+                "tables_copied_unchanged": dg.MetadataValue.int(len(unchanged & set(counts))),
                 **trend_charts(warehouse.serving_path),
             }
         )

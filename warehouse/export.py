@@ -29,11 +29,25 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def write_export(conn: duckdb.DuckDBPyConnection, catalog: str, tables: dict[str, int], target: Path) -> None:
-    """Write every table of `catalog` named in `tables` (name -> rows) and the dictionary CSV into `target`."""
+def write_export(
+    conn: duckdb.DuckDBPyConnection,
+    catalog: str,
+    tables: dict[str, int],
+    target: Path,
+    kept_from: Path | None = None,
+    kept: frozenset[str] = frozenset(),
+) -> None:
+    """Write every table of `catalog` named in `tables` (name -> rows) and the dictionary CSV into `target`.
+
+    A table in `kept` whose file the export `kept_from` holds is linked from there, not written again.
+    """
     target.mkdir(parents=True)
     for table, rows in tables.items():
         bare = table.split(".")[1]
+        before = kept_from / f"{bare}.parquet" if kept_from is not None else None
+        if table in kept and before is not None and before.exists():
+            _link(before, target / f"{bare}.parquet")
+            continue
         columns = [c for (c,) in conn.execute(f"select column_name from (describe {catalog}.{table})").fetchall()]
         options = "format parquet"  # snappy: every BI tool reads it, and it writes faster than zstd
         if rows > PARTITION_ROWS and "periode" in columns:
@@ -44,6 +58,22 @@ def write_export(conn: duckdb.DuckDBPyConnection, catalog: str, tables: dict[str
             f"copy (select * from {catalog}.mart.data_dictionary order by tabel, position) "
             f"to {_literal(target / 'data_dictionary.csv')} (header, delimiter ',')"
         )
+
+
+def _link(source: Path, target: Path) -> None:
+    """A file or a partitioned folder as hard links (a copy where the file system has none)."""
+    try:
+        if source.is_dir():
+            shutil.copytree(source, target, copy_function=os.link)
+        else:
+            os.link(source, target)
+    except OSError:  # a file system without hard links
+        if source.is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(source, target)
+        else:
+            target.unlink(missing_ok=True)
+            shutil.copy2(source, target)
 
 
 def staged_folder(serving: Path) -> Path:

@@ -26,8 +26,8 @@ import pandas as pd
 
 from schemas.types import Schema
 from warehouse.bi import comment_all, create_views, declare_keys
-from warehouse.diskretionering import Config, copy_suppressed
-from warehouse.export import EXPORT, staged_folder, switch_to, write_export
+from warehouse.diskretionering import FLAG, FLAG_COLUMNS, Config, copy_suppressed
+from warehouse.export import EXPORT, export_folder, staged_folder, switch_to, write_export
 
 SERVED_SCHEMAS = ("mart",)
 # The oldest storage format written: DuckDB 1.1 and every later client read it (DuckDB 2.0 writes 69 by default).
@@ -42,12 +42,15 @@ def publish(
     diskretionering: Config | None = None,
     model_for: Callable[[str], Schema | None] = lambda table: None,
     suppressed: dict[str, int] | None = None,
+    unchanged: frozenset[str] = frozenset(),
 ) -> dict[str, int]:
     """Copy every table of `schemas` from the connected warehouse to `serving`; return row counts.
 
     With `diskretionering`, a table it has a rule for (its model from `model_for`) is copied
     suppressed; the number of suppressed cells per such table goes into `suppressed`. The copy
     gets its keys, comments and views, and its tables are exported to Parquet beside it.
+    A table in `unchanged` (the run did not write it) is copied as the current serving copy and
+    export hold it, already suppressed, instead of being suppressed and exported again.
     """
     tmp = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -61,14 +64,23 @@ def publish(
     counts = {}
     dictionary = _dictionary(conn)
     export = staged_folder(serving)
+    kept = _kept(serving, unchanged)
+    copied: set[str] = set()  # the kept tables whose columns are still the warehouse's
     conn.execute(f"attach ? as serving_copy (storage_version '{STORAGE_VERSION}')", [str(tmp)])
+    if kept:
+        conn.execute("attach ? as serving_before (read_only)", [str(serving)])
     try:
         for schema in schemas:
             conn.execute(f"create schema if not exists serving_copy.{schema}")
         for schema, table in tables:
             name = f"{schema}.{table}"
             rule = diskretionering.rule_for(name, model_for(name)) if diskretionering else None
-            if rule is None:
+            if name in kept and _columns(conn, f"serving_before.{name}") == _columns(conn, name) + (
+                [FLAG, FLAG_COLUMNS] if rule else []
+            ):
+                conn.execute(f"create table serving_copy.{name} as select * from serving_before.{name}")
+                copied.add(name)
+            elif rule is None:
                 conn.execute(f"create table serving_copy.{schema}.{table} as select * from {schema}.{table}")
             else:
                 cells = copy_suppressed(
@@ -80,16 +92,32 @@ def publish(
                 f"select count(*) from serving_copy.{schema}.{table}"
             ).fetchone()[0]
         _add_bi_layer(conn, list(counts), model_for, dictionary)
-        write_export(conn, "serving_copy", counts, export)
+        write_export(conn, "serving_copy", counts, export, kept_from=export_folder(serving), kept=frozenset(copied))
     except BaseException:
         conn.execute("detach serving_copy")
         tmp.unlink(missing_ok=True)
         shutil.rmtree(export, ignore_errors=True)
         raise
+    finally:
+        if kept:
+            conn.execute("detach serving_before")
     conn.execute("detach serving_copy")
     os.replace(tmp, serving)
     switch_to(export, serving)
     return counts
+
+
+def _columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [name for (name,) in conn.execute(f"select column_name from (describe {table})").fetchall()]
+
+
+def _kept(serving: Path, unchanged: frozenset[str]) -> frozenset[str]:
+    """The unchanged tables the current serving copy holds (none when there is no copy yet)."""
+    if not unchanged or not serving.exists():
+        return frozenset()
+    with duckdb.connect(str(serving), read_only=True) as old:
+        held = {f"{s}.{t}" for s, t in old.execute("select schema_name, table_name from duckdb_tables()").fetchall()}
+    return frozenset(unchanged & held)
 
 
 def _dictionary(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
