@@ -22,11 +22,13 @@ def trend_charts(serving) -> dict[str, dg.MetadataValue]:
     with duckdb.connect(str(serving), read_only=True) as conn:
         trend = conn.execute(
             "select periode, bruttoledige from mart.ledighed where omraade_kode = '000' "
-            "and kilde = 'jobindsats:y25i01' and ydelsesgruppe_kode = 'led_i_alt' order by periode desc limit 37"
+            "and kilde = 'jobindsats:y25i01' and ydelsesgruppe_kode = 'led_i_alt' and bruttoledige is not null "
+            "order by periode desc limit 37"
         ).df()[::-1]
         spread = conn.execute(
             "select omraade_navn, forskel_pct_point from mart.benchmark where ydelsesgruppe_kode = 'i_alt' "
-            "and periode = (select max(periode) from mart.benchmark) order by forskel_pct_point"
+            "and periode = (select max(periode) from mart.benchmark) and forskel_pct_point is not null "
+            "order by forskel_pct_point"
         ).df()
     charts = {}
     if not trend.empty:
