@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 
 import dagster as dg
+import pandas as pd
 
 from assets.metadata import DOMAIN_TAGS, OWNERS, chart
 from pipelines.definitions import defs
@@ -56,7 +57,8 @@ def test_monthly_runs_never_select_the_kommune_partitioned_report():
 
 
 def test_a_chart_is_markdown_with_the_png_inline():
-    figure = diagrammer.linjer(["2026M06", "2026M07"], {"Hele landet": [91_000, 91_583]}, "Bruttoledige", 0)
+    months = ["2026M05", "2026M06", "2026M07"]
+    figure = diagrammer.linjer(months, {"Hele landet": [91_000, pd.NA, 91_583]}, "Bruttoledige", 0)  # NA: a gap
     value = chart(diagrammer.png(figure), "Bruttoledige")
     prefix = "![Bruttoledige](data:image/png;base64,"
     assert value.value.startswith(prefix)

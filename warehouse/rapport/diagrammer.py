@@ -8,6 +8,7 @@ The Dagster UI's charts (assets/metadata.py) use the same functions, as PNG.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 
 from warehouse.rapport.tal import tal
@@ -15,6 +16,14 @@ from warehouse.rapport.tal import tal
 WIDTH_IN, HEIGHT_IN = 7.0, 2.6
 HIGHLIGHT, MUTED, OTHER = "#b5121b", "#8c8c8c", "#1f5f8b"
 LINE_COLOURS = (HIGHLIGHT, OTHER, "#3a3a3a", "#d08c00", "#5b8c3a")
+
+
+def _number(value) -> float:
+    """A plottable float: NaN for None, pandas' NA or anything else that is not a number (drawn as a gap)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def _figure(height: float = HEIGHT_IN):
@@ -75,7 +84,7 @@ def linjer(
     axes = figure.add_subplot()
     positions = range(len(x))
     for i, (name, values) in enumerate(serier.items()):
-        points = [float("nan") if v is None else v for v in values]
+        points = [_number(v) for v in values]
         (line,) = axes.plot(
             positions,
             points,
@@ -109,7 +118,7 @@ def soejler(
     height = max(1.6, 0.28 * len(labels) + 0.7)
     figure = _figure(height)
     axes = figure.add_subplot()
-    numbers = [0.0 if v is None else float(v) for v in values]
+    numbers = [0.0 if math.isnan(_number(v)) else _number(v) for v in values]
     colours = [HIGHLIGHT if f else OTHER for f in (fremhaev or [False] * len(labels))]
     bars = axes.barh(range(len(labels)), numbers, color=colours)
     for i, bar in enumerate(bars):
@@ -144,7 +153,7 @@ def stablede(labels: Sequence[str], dele: dict[str, Sequence[float]], x_label: s
     left = [0.0] * len(labels)
     colours = colormaps["Blues"]
     for i, (part, shares) in enumerate(dele.items()):
-        values = [0.0 if v is None else float(v) for v in shares]
+        values = [0.0 if math.isnan(_number(v)) else _number(v) for v in shares]
         bars = axes.barh(range(len(labels)), values, left=left, color=colours(0.3 + 0.7 * i / max(1, len(dele) - 1)))
         bars.set_label(part)
         for j, bar in enumerate(bars):
