@@ -15,6 +15,7 @@ import pandas as pd
 
 from assets.checks import schema_check
 from assets.landing import reject
+from assets.metadata import DOMAIN_TAGS, OWNERS, definition_metadata
 from assets.staging import nothing_staged, staged_layers, written
 from pipelines.errors import InputError
 from pipelines.resources.landing import Landed
@@ -85,7 +86,9 @@ def tilsyn_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     kinds={"duckdb", "pandas"},
     pool=WRITER_POOL,
     check_specs=[schema_check(STAGING_KEY, TilsynTaelling)],
-    metadata={"dagster/table_name": STAGING},
+    metadata=definition_metadata(STAGING, TilsynTaelling),
+    owners=OWNERS,
+    tags=DOMAIN_TAGS,
     description="Fokusmål counts per kommune, month and measurement (DST codes); extracts laid over the sample.",
 )
 def tilsyn_staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource):

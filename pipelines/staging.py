@@ -59,6 +59,16 @@ def read_landed_extract(landed: Landed) -> pd.DataFrame:
     return read_extract(landed.path, table=landed.meta["table"]).frame
 
 
+def provenance(kilde: str, origin: Origin, changed_at: datetime) -> dict:
+    """The columns every staged row carries about where it came from and when it changed."""
+    return {
+        "kilde": kilde,
+        "datagrundlag": origin.datagrundlag,
+        "content_hash": origin.content_hash,
+        "aendret_tid": pd.Timestamp(changed_at.replace(tzinfo=None)),
+    }
+
+
 def stage(
     frame: pd.DataFrame,
     origin: Origin,
@@ -89,11 +99,7 @@ def stage(
     if unknown:
         raise InputError(origin.request, unknown)
     frame = frame.assign(
-        omraade_kode=frame["omraade_navn"].map(areas),
-        kilde=f"jobindsats:{spec.table_id}",
-        datagrundlag=origin.datagrundlag,
-        content_hash=origin.content_hash,
-        aendret_tid=pd.Timestamp(changed_at.replace(tzinfo=None)),
+        omraade_kode=frame["omraade_navn"].map(areas), **provenance(f"jobindsats:{spec.table_id}", origin, changed_at)
     )
     try:
         return validate(staging_schema(spec.table_id), frame, origin.request)
@@ -140,11 +146,7 @@ def stage_dst(
     if unknown:
         raise InputError(origin.request, unknown)
     frame = frame.assign(
-        periode=frame["tid"].map(periode_of_tid),
-        kilde=f"statbank:{table.table_id}",
-        datagrundlag=origin.datagrundlag,
-        content_hash=origin.content_hash,
-        aendret_tid=pd.Timestamp(changed_at.replace(tzinfo=None)),
+        periode=frame["tid"].map(periode_of_tid), **provenance(f"statbank:{table.table_id}", origin, changed_at)
     )
     return validate(statbank_schema(table.table_id), frame, origin.request)
 

@@ -117,25 +117,6 @@ def replace_rows(
     return len(ordered)
 
 
-def replace_with_query(conn: duckdb.DuckDBPyConnection, table: str, model: Schema, query: str) -> int:
-    """Replace the whole table with a query's rows in one transaction, inside the database; return the rows.
-
-    For a large mart whose rows never need pandas: the round trip through a frame cost more than the
-    query. The table's blocking check validates what was written, once.
-    """
-    columns = ", ".join(name for name, _, _ in columns_of(model))
-    conn.execute("begin transaction")
-    try:
-        ensure_table(conn, table, model)
-        conn.execute(f"delete from {table}")
-        conn.execute(f"insert into {table} by name select {columns} from ({query})")
-        conn.execute("commit")
-    except BaseException:
-        conn.execute("rollback")
-        raise
-    return conn.execute(f"select count(*) from {table}").fetchone()[0]
-
-
 def _keep_unchanged_timestamps(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], key: list[str]) -> None:
     # Provenance is not a figure: a row whose numbers are the same keeps its time even from another body.
     values = [c for c in columns if c not in {*key, "aendret_tid", "content_hash", "kilde", "datagrundlag"}]
