@@ -1,0 +1,177 @@
+"""The forløb engine: spells, vandringer, varigheder and fuldtidspersoner from person-level data, in DuckDB.
+
+Input, in the `person` schema (never published: warehouse/publish.py serves `mart` only):
+- `person.maalgruppeforloeb(forloeb_nr, person_nr, kommune_kode, maalgruppe, startdato, slutdato)`;
+- `person.dream_uger(person_nr, kommune_kode, uge, kode)`: the weeks with a DREAM code, `uge` counting
+  weeks from Monday 1970-01-05;
+- `person.udtraek(kilde, kommune_kode, datagrundlag, horisont, foerste_uge, sidste_uge)`: per source
+  ('fagsystem', 'dream') the kommuner the extracts cover and how far they reach.
+Persons are integers (`person_nr`), groups small integers: the sorts and joins over a billion
+person-weeks stay narrow. One SQL model per file in warehouse/forloeb/; every area comes from
+warehouse/aggregate.py's `with_aggregates`, after each covered kommune has a row (0 when none of its
+persons had that combination): an area is summed only when the extracts cover all its kommuner.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from pipelines.settings import PROJECT_ROOT, REFERENCE_DIR
+from warehouse.aggregate import with_aggregates
+
+MODELS = Path(__file__).resolve().parent / "forloeb"
+CONFIG = PROJECT_ROOT / "pipelines" / "config" / "forloeb.toml"
+PERSON_SCHEMA = "person"
+ANDEL_NAEVNER = "ingen: beregnet fra DREAM-uger (ingen befolkning at dele med)"
+
+
+@cache
+def model(name: str) -> str:
+    return (MODELS / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def load_config(path: Path = CONFIG) -> dict[str, int]:
+    """The rules' parameters: `gap_uger` (empty weeks inside a DREAM spell), `look_back_dage` (vandringer)."""
+    with path.open("rb") as f:
+        raw = tomllib.load(f)
+    config = {"gap": int(raw["gap_uger"]), "look_back": int(raw["look_back_dage"])}
+    if config["gap"] < 0 or config["look_back"] < 0:
+        raise ValueError(f"{path}: gap_uger and look_back_dage must be 0 or more, not {config}")
+    return config
+
+
+def create_inputs(conn: duckdb.DuckDBPyConnection) -> None:
+    """The empty input tables, so the engine runs (to empty marts) before any person data has arrived."""
+    conn.execute(f"create schema if not exists {PERSON_SCHEMA}")
+    conn.execute(
+        "create table if not exists person.maalgruppeforloeb (forloeb_nr bigint, person_nr integer, "
+        "kommune_kode varchar, maalgruppe varchar, startdato date, slutdato date)"
+    )
+    conn.execute(
+        "create table if not exists person.dream_uger (person_nr integer, kommune_kode varchar, uge integer, "
+        "kode smallint)"
+    )
+    conn.execute(
+        "create table if not exists person.udtraek (kilde varchar, kommune_kode varchar, datagrundlag varchar, "
+        "horisont date, foerste_uge integer, sidste_uge integer)"
+    )
+
+
+def load_code_lists(conn: duckdb.DuckDBPyConnection) -> None:
+    """Temp tables of the code lists (data/reference) and the week → month calendar the models join."""
+    ref = str(REFERENCE_DIR)
+    conn.execute(
+        f"""create or replace temp table forloeb_grupper as
+        select row_number() over (order by ydelsesgruppe_kode)::utinyint as gruppe_nr, ydelsesgruppe_kode,
+            ydelsesgruppe
+        from read_csv('{ref}/ydelsesgrupper.csv')
+        where ydelsesgruppe_kode in (select ydelsesgruppe_kode from read_csv('{ref}/dream_koder.csv'))"""
+    )
+    conn.execute(
+        f"""create or replace temp table forloeb_dream_koder as
+        select unnest(range(d.kode_fra::integer, d.kode_til::integer + 1))::smallint as kode, g.gruppe_nr, d.status_efter
+        from read_csv('{ref}/dream_koder.csv', all_varchar = true, nullstr = '') as d
+        left join forloeb_grupper as g using (ydelsesgruppe_kode)"""
+    )
+    conn.execute(
+        f"""create or replace temp table forloeb_maalgrupper as
+        select maalgruppe, ydelsesgruppe_kode from read_csv('{ref}/maalgrupper.csv', all_varchar = true, nullstr = '')"""
+    )
+    conn.execute(
+        f"""create or replace temp table forloeb_varighedsintervaller as
+        select * from read_csv('{ref}/varighedsintervaller.csv', nullstr = '')"""
+    )
+    # The month of a week is the month of its Thursday; a month counts only when the extract has all its weeks.
+    conn.execute(
+        """create or replace temp table forloeb_uge_maaned as
+        with span as (select min(foerste_uge) as fra, max(sidste_uge) as til from person.udtraek where kilde = 'dream'),
+        uger as (
+            select uge::integer as uge, strftime(date '1970-01-08' + 7 * uge::integer, '%YM%m') as maaned
+            from span, range(span.fra - 5, span.til + 6) as r(uge)
+        )
+        select u.uge, u.maaned, count(*) over (partition by u.maaned) as uger_i_maaned,
+            bool_and(u.uge between s.fra and s.til) over (partition by u.maaned) as hel
+        from uger as u, span as s"""
+    )
+
+
+def build_spells(conn: duckdb.DuckDBPyConnection, gap: int) -> None:
+    """person.dream_forloeb: the DREAM spells (the case system's forløb are used as given)."""
+    conn.execute(model("dream_forloeb"), {"gap": gap})
+
+
+def per_covered_kommune(base: str, keys: list[str], counts: list[str], means: list[str] | None = None) -> str:
+    """SQL: `base`'s kommune rows with a 0 row for every kommune its source's extracts cover and lack the key.
+
+    `base` has `omraade_kode` (a kommune), `kilde` ('fagsystem' or 'dream'), the `keys`, the `counts` and the
+    `means`; the result adds each kommune's `datagrundlag` from person.udtraek.
+    """
+    means = means or []
+    same = " and ".join(f"b.{k} is not distinct from n.{k}" for k in keys)
+    return f"""
+    with b as ({base}),
+    noegler as (select distinct kilde, {", ".join(keys)} from b)
+    select {", ".join(f"n.{k}" for k in keys)}, n.kilde, x.kommune_kode as omraade_kode,
+        {", ".join([*(f"coalesce(b.{c}, 0) as {c}" for c in counts), *(f"b.{m}" for m in means)])},
+        x.datagrundlag
+    from noegler as n
+    join person.udtraek as x on x.kilde = n.kilde
+    left join b on b.omraade_kode = x.kommune_kode and b.kilde = n.kilde and {same}"""
+
+
+def _areas(base: str, keys: list[str], counts: list[str], means: dict[str, str] | None = None) -> str:
+    """Every area's rows: kommuner densified over the covered ones, then aggregate.py's areas; zero rows dropped."""
+    dense = per_covered_kommune(base, keys, counts, list(means or {}))
+    aggregated = with_aggregates(dense, keys, counts, means=means)
+    return f"select * from ({aggregated}) where {counts[0]} is distinct from 0"
+
+
+def vandringer_maalgruppe_sql(look_back: int) -> str:
+    """mart.vandringer_maalgruppe's rows, every area, with the ydelsesgruppe codes of both målgrupper."""
+    base = model("vandringer_maalgruppe").replace("$look_back", str(int(look_back)))
+    areas = _areas(base, ["periode", "til_maalgruppe", "fra_maalgruppe"], ["antal"])
+    return f"""
+    select v.*, t.ydelsesgruppe_kode as til_ydelsesgruppe_kode, f.ydelsesgruppe_kode as fra_ydelsesgruppe_kode
+    from ({areas}) as v
+    left join forloeb_maalgrupper as t on t.maalgruppe = v.til_maalgruppe
+    left join forloeb_maalgrupper as f on f.maalgruppe = v.fra_maalgruppe"""
+
+
+def vandringer_efter_forloeb_sql() -> str:
+    """mart.vandringer_efter_forloeb's rows: counts for every area, andel_pct of the row's 'I alt'."""
+    areas = _areas(
+        model("vandringer_efter_forloeb"), ["periode", "maalgruppe", "status_efter", "maaneder_efter"], ["antal"]
+    )
+    return f"""
+    with v as ({areas})
+    select v.*, round(100.0 * v.antal / nullif(t.antal, 0), 1) as andel_pct
+    from v left join v as t
+        on t.periode = v.periode and t.omraade_kode = v.omraade_kode and t.maalgruppe = v.maalgruppe
+        and t.maaneder_efter = v.maaneder_efter and t.kilde = v.kilde and t.status_efter = 'I alt'"""
+
+
+def varigheder_sql() -> str:
+    """The person-level rows of mart.varigheder (kilde 'fagsystem' and 'dream'), every area."""
+    areas = _areas(
+        model("varigheder"),
+        ["periode", "ydelsesgruppe", "maal", "varighedsinterval"],
+        ["antal_forloeb"],
+        means={"gnsn_varighed_uger": "antal_forloeb"},
+    )
+    return f"""
+    select f.*, i.uger_fra, i.uger_til
+    from ({areas}) as f left join forloeb_varighedsintervaller as i using (varighedsinterval)"""
+
+
+def fuldtidspersoner_sql() -> str:
+    """The person-level rows of mart.fuldtidspersoner (kilde 'dream'), every area; no share (no population)."""
+    areas = _areas(
+        model("fuldtidspersoner"),
+        ["periode", "ydelsesgruppe_kode", "ydelsesgruppe"],
+        ["fuldtidspersoner", "personer"],
+    )
+    return f"select f.*, cast(null as double) as andel_pct, '{ANDEL_NAEVNER}' as andel_naevner from ({areas}) as f"
