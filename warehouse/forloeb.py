@@ -111,7 +111,7 @@ def per_covered_kommune(base: str, keys: list[str], counts: list[str], means: li
     `means`; the result adds each kommune's `datagrundlag` from person.udtraek.
     """
     means = means or []
-    same = " and ".join(f"b.{k} is not distinct from n.{k}" for k in keys)
+    same = " and ".join(f"b.{k} = n.{k}" for k in keys)
     return f"""
     with b as ({base}),
     noegler as (select distinct kilde, {", ".join(keys)} from b)

@@ -1,0 +1,202 @@
+"""`jobindblik bench-forloeb --persons P --weeks W`: the forløb engine at national scale, one JSON line.
+
+Generates (inside DuckDB, into a temporary folder) a deterministic synthetic DREAM extract - one row per
+person, a `y_YYWW` column per week, about half the person-weeks without a code, spells of about 8 weeks -
+and a matching case-system extract, then times the engine from reading those files to the finished mart
+rows (`wall_s`, generation excluded). `peak_rss_mb` is the whole command's peak resident memory.
+`pandas_ratio`: on the first 10 M person-weeks, a straightforward pandas implementation of the spells and
+the transitions after them, divided by the engine's time on the same rows, in the same run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from assets.core import build_dim_omraade, build_medlemskab
+from pipelines.settings import REFERENCE_DIR
+from pipelines.sources.personer import WEEK_ZERO
+from warehouse import forloeb
+
+SUBSET_ROWS = 10_000_000
+FIRST_YEAR = 2016
+# A plausible code mix (DREAM codes from data/reference/dream_koder.csv) for the benefit blocks, by share.
+CODES = [(111, 30), (730, 20), (890, 20), (781, 10), (750, 5), (811, 5), (771, 5), (651, 5)]
+
+
+def settings(conn: duckdb.DuckDBPyConnection, tmp: Path, memory_limit: str) -> None:
+    conn.execute(f"set memory_limit = '{memory_limit}'")
+    conn.execute(f"set temp_directory = '{tmp / 'spill'}'")
+    conn.execute("set threads = 2")
+    conn.execute("set preserve_insertion_order = false")
+
+
+def week_columns(weeks: int) -> dict[str, int]:
+    """`y_YYWW` → week number for `weeks` ISO weeks from the first week of FIRST_YEAR."""
+    monday = dt.date.fromisocalendar(FIRST_YEAR, 1, 1)
+    out = {}
+    for i in range(weeks):
+        year, week, _ = (monday + dt.timedelta(weeks=i)).isocalendar()
+        out[f"y_{year % 100:02d}{week:02d}"] = (monday - WEEK_ZERO).days // 7 + i
+    return out
+
+
+def _code_sql(person: str, block: str) -> str:
+    """A code (or null, half the time) for a person's 8-week block, from a hash: deterministic."""
+    h = f"hash({person}, {block}) % 100"
+    cases, edge = [], 50
+    for code, share in CODES:
+        edge += share // 2
+        cases.append(f"when {h} < {edge} then {code}")
+    return f"case when {h} < 50 then null {' '.join(cases)} else {CODES[0][0]} end"
+
+
+def generate(conn: duckdb.DuckDBPyConnection, tmp: Path, persons: int, weeks: int) -> tuple[Path, Path]:
+    """The DREAM extract (wide Parquet) and the case-system extract (Parquet) for `persons` × `weeks`."""
+    columns = week_columns(weeks)
+    kommuner = [code for code in forloeb_kommuner()]
+    conn.execute(f"create or replace temp table bench_kommuner as select unnest({kommuner}) as kode, "
+                 f"generate_subscripts({kommuner}, 1) - 1 as i")
+    cells = ", ".join(
+        f"{_code_sql('p', f'({i} + p % 8) // 8')}::smallint as {name}" for i, name in enumerate(columns)
+    )
+    dream = tmp / "dream.parquet"
+    conn.execute(
+        f"copy (select p as person_id, k.kode as kommune, {cells} from range({persons}) as r(p) "
+        f"join bench_kommuner as k on k.i = p % {len(kommuner)}) to '{dream}' (format parquet)"
+    )
+    first = dt.date.fromisocalendar(FIRST_YEAR, 1, 1)
+    days = weeks * 7
+    fagsystem = tmp / "fagsystem.parquet"
+    conn.execute(
+        f"""copy (
+            select p as person_id, k.kode as kommune, g.maalgruppe,
+                date '{first}' + (hash(p, n, 1) % {days})::integer as startdato,
+                case when hash(p, n, 2) % 4 > 0 then date '{first}' + (hash(p, n, 1) % {days})::integer
+                    + (hash(p, n, 3) % 200)::integer end as slutdato
+            from range({persons}) as r(p), range(1 + p % 3) as f(n)
+            join bench_kommuner as k on k.i = p % {len(kommuner)}
+            join (select maalgruppe, row_number() over () - 1 as i from read_csv('{REFERENCE_DIR}/maalgrupper.csv'))
+                as g on g.i = hash(p, n, 4) % 24
+        ) to '{fagsystem}' (format parquet)"""
+    )
+    return dream, fagsystem
+
+
+def forloeb_kommuner() -> list[str]:
+    return list(pd.read_csv(REFERENCE_DIR / "kommuner.csv", dtype=str).query("er_kommune == 'true'")["kommunekode"])
+
+
+def dimensions(conn: duckdb.DuckDBPyConnection) -> None:
+    dim = build_dim_omraade(pd.read_csv(REFERENCE_DIR / "kommuner.csv", dtype=str))
+    medlemskab = build_medlemskab(dim)
+    conn.execute("create schema if not exists mart")
+    conn.execute("create or replace table mart.dim_omraade as select * from dim")
+    conn.execute("create or replace table mart.omraade_medlemskab as select * from medlemskab")
+
+
+def run_engine(conn: duckdb.DuckDBPyConnection, dream: Path, fagsystem: Path, weeks: dict[str, int],
+               person_limit: int | None = None) -> float:
+    """Read the extracts and build every mart's rows; the seconds it took."""
+    config = forloeb.load_config()
+    started = time.perf_counter()
+    forloeb.create_inputs(conn)
+    only = f"where person_id < {person_limit}" if person_limit is not None else ""
+    mapping = ", ".join(f"('{name}', {number})" for name, number in weeks.items())
+    conn.execute(
+        f"""insert into person.dream_uger
+        select person_id::integer, kommune, w.uge, kode
+        from (unpivot (select * from read_parquet('{dream}') {only}) on columns('^y_') into name kolonne value kode)
+        join (values {mapping}) as w(kolonne, uge) using (kolonne)"""
+    )
+    conn.execute(
+        f"""insert into person.maalgruppeforloeb
+        select row_number() over (), person_id::integer, kommune, maalgruppe, startdato, slutdato
+        from read_parquet('{fagsystem}') {only}"""
+    )
+    first, last = min(weeks.values()), max(weeks.values())
+    conn.execute(
+        f"""insert into person.udtraek
+        select 'fagsystem', kode, 'sample-synthetic', date '1970-01-05' + 7 * {last} + 6, null, null from bench_kommuner
+        union all select 'dream', kode, 'sample-synthetic', null, {first}, {last} from bench_kommuner"""
+    )
+    forloeb.load_code_lists(conn)
+    forloeb.build_spells(conn, config["gap"])
+    queries = {
+        "vandringer_maalgruppe": forloeb.vandringer_maalgruppe_sql(config["look_back"]),
+        "vandringer_efter_forloeb": forloeb.vandringer_efter_forloeb_sql(),
+        "varigheder": forloeb.varigheder_sql(),
+        "fuldtidspersoner": forloeb.fuldtidspersoner_sql(),
+    }
+    for name, query in queries.items():
+        conn.execute(f"create or replace table mart.{name} as {query}")
+    return time.perf_counter() - started
+
+
+def pandas_spells_and_transitions(uger: pd.DataFrame, gap: int) -> pd.DataFrame:
+    """The straightforward pandas way: sort, shift, cumsum for spells; a merge for the status after."""
+    uger = uger.sort_values(["person_nr", "gruppe_nr", "uge"])
+    new = uger.groupby(["person_nr", "gruppe_nr"])["uge"].diff().isna() | (uger["uge"].diff() > gap + 1)
+    uger["spell"] = new.cumsum()
+    spells = uger.groupby("spell").agg(
+        person_nr=("person_nr", "first"), gruppe_nr=("gruppe_nr", "first"), start=("uge", "min"),
+        slut=("uge", "max"), uger=("uge", "size"), kommune=("kommune_kode", "last"),
+    )
+    out = []
+    for months, weeks in ((1, 4), (3, 13)):
+        status = spells.assign(uge=spells["slut"] + weeks).merge(
+            uger[["person_nr", "uge", "gruppe_nr"]].rename(columns={"gruppe_nr": "status"}),
+            on=["person_nr", "uge"], how="left",
+        )
+        out.append(status.groupby(["kommune", "gruppe_nr", "status"], dropna=False).size().rename(months))
+    return pd.concat(out, axis=1)
+
+
+def pandas_ratio(tmp: Path, dream: Path, fagsystem: Path, weeks: dict[str, int], memory_limit: str) -> float:
+    """pandas time / engine time on the first SUBSET_ROWS person-weeks (all weeks of the first persons)."""
+    limit = max(1, SUBSET_ROWS // len(weeks))
+    with duckdb.connect(str(tmp / "subset.duckdb")) as conn:
+        settings(conn, tmp, memory_limit)
+        dimensions(conn)
+        conn.execute(f"create temp table bench_kommuner as select unnest({forloeb_kommuner()}) as kode")
+        engine = run_engine(conn, dream, fagsystem, weeks, limit)
+        uger = conn.execute(
+            "select u.person_nr, k.gruppe_nr, u.kommune_kode, u.uge from person.dream_uger as u "
+            "join forloeb_dream_koder as k using (kode) where k.gruppe_nr is not null"
+        ).df()
+    started = time.perf_counter()
+    pandas_spells_and_transitions(uger, forloeb.load_config()["gap"])
+    return (time.perf_counter() - started) / engine
+
+
+def main(persons: int, weeks: int, memory_limit: str = "3GB") -> int:
+    with tempfile.TemporaryDirectory(prefix="jobindblik-bench-forloeb-") as name:
+        tmp = Path(name)
+        columns = week_columns(weeks)
+        with duckdb.connect(str(tmp / "bench.duckdb")) as conn:
+            settings(conn, tmp, memory_limit)
+            dream, fagsystem = generate(conn, tmp, persons, weeks)
+            dimensions(conn)
+            wall = run_engine(conn, dream, fagsystem, columns)
+        ratio = pandas_ratio(tmp, dream, fagsystem, columns, memory_limit)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    line = {
+        "persons": persons, "weeks": weeks, "person_weeks": persons * weeks, "wall_s": round(wall, 2),
+        "peak_rss_mb": round(peak), "pandas_ratio": round(ratio, 1),
+    }
+    print(json.dumps(line))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(int(sys.argv[1]), int(sys.argv[2])))
