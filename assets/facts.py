@@ -9,6 +9,7 @@ import dagster as dg
 import pandera.pandas as pa
 
 from assets.checks import pandera_check
+from assets.forloeb import forloeb_fuldtidspersoner, forloeb_varigheder
 from assets.core import dim_omraade, dim_varighedsinterval, dim_ydelsesgruppe, omraade_medlemskab
 from assets.metadata import table_metadata
 from assets.staging import jobindsats_stagings, statbank_stagings
@@ -50,9 +51,18 @@ def build(
     )
 
 
+def person_rows(warehouse: WarehouseResource, table: str, where: str = "") -> str:
+    """`union all by name` the rows the forløb engine built from person data (assets/forloeb.py), if any."""
+    with warehouse.connect(read_only=True) as conn:
+        exists = conn.execute(
+            "select count(*) from information_schema.tables where table_schema || '.' || table_name = ?", [table]
+        ).fetchone()[0]
+    return f"union all by name select * from {table} {where}" if exists else ""
+
+
 @dg.asset(
     key=["mart", "fuldtidspersoner"],
-    deps=[jobindsats_stagings["ptv_a02"], jobindsats_stagings["y60a02"], *DIMENSIONS],
+    deps=[jobindsats_stagings["ptv_a02"], jobindsats_stagings["y60a02"], *DIMENSIONS, forloeb_fuldtidspersoner],
     group_name="core",
     kinds={"duckdb", "sql"},
     pool=WRITER_POOL,
@@ -71,7 +81,8 @@ def fuldtidspersoner(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             ["fuldtidspersoner", "personer"],
             shares=["andel_pct"],
         )
-    }) as f"""
+    }) as f
+        {person_rows(warehouse, "forloeb.fuldtidspersoner", "where periode in (select unnest($periods))")}"""
     periods = [periode_of(key) for key in context.partition_keys]
     return build(warehouse, "mart.fuldtidspersoner", Fuldtidspersoner, query, {"periods": periods}, "periode")
 
@@ -113,7 +124,7 @@ def ledighed(context: dg.AssetExecutionContext, warehouse: WarehouseResource) ->
 @dg.asset(
     key=["mart", "varigheder"],
     deps=[jobindsats_stagings[s.table_id] for navn in ("forloeb", "afsluttede") for s in family(navn)]
-    + [*DIMENSIONS, dim_varighedsinterval],
+    + [*DIMENSIONS, dim_varighedsinterval, forloeb_varigheder],
     group_name="core",
     kinds={"duckdb", "sql"},
     pool=WRITER_POOL,
@@ -130,7 +141,8 @@ def varigheder(warehouse: WarehouseResource) -> dg.MaterializeResult:
     )
     query = f"""
         select f.*, i.uger_fra, i.uger_til
-        from ({aggregated}) as f left join mart.dim_varighedsinterval as i using (varighedsinterval)"""
+        from ({aggregated}) as f left join mart.dim_varighedsinterval as i using (varighedsinterval)
+        {person_rows(warehouse, "forloeb.varigheder")}"""
     return build(warehouse, "mart.varigheder", Varigheder, query)
 
 

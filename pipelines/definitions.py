@@ -15,6 +15,7 @@ from assets import (
     core,
     dictionary,
     facts,
+    forloeb,
     indicators,
     landing,
     noegletal,
@@ -38,6 +39,7 @@ ASSETS = [
     *staging.statbank_stagings.values(),
     *dg.load_assets_from_modules([core, facts, aktivering, indicators, sammenligning, noegletal, dictionary]),
     *tilsyn.tilsyn_assets,
+    *forloeb.forloeb_assets,
 ]
 # The serving copy depends on every mart table there is, so a new one cannot be published half-built.
 ASSETS.append(publish.serving_duckdb_asset([asset for asset in ASSETS if asset.key.path[0] == "mart"]))
@@ -49,6 +51,7 @@ CHECKS = [
     *indicators.indicator_checks,
     *sammenligning.sammenligning_checks,
     *tilsyn.tilsyn_checks,
+    *forloeb.forloeb_checks,
     *noegletal.noegletal_checks,
     *dictionary.dictionary_checks,
 ]

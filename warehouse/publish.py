@@ -22,6 +22,8 @@ from schemas.registry import Schema
 from warehouse.diskretionering import Config, copy_suppressed
 
 SERVED_SCHEMAS = ("mart",)
+# Person-level tables (pseudonymised, still personal) and their intermediate rows are never served.
+NEVER_SERVED = ("person", "forloeb")
 
 
 def publish(
@@ -37,6 +39,8 @@ def publish(
     With `diskretionering`, a table it has a rule for (its model from `model_for`) is copied
     suppressed; the number of suppressed cells per such table goes into `suppressed`.
     """
+    if set(schemas) & set(NEVER_SERVED):
+        raise ValueError(f"publish: the schemas {NEVER_SERVED} hold person-level data and are never served")
     tmp = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)

@@ -1,0 +1,228 @@
+"""Person-level forløb: the pseudonymised extracts (landing, `person.*`) and the marts built from them.
+
+No API serves person data: it arrives through `jobindblik ingest` (pipelines/sources/personer.py reads
+and pseudonymises it; landing keeps only the pseudonymised rows) and, in sample mode, from the bundled
+synthetic sample. `person.*` never reaches serving.duckdb; the engine (warehouse/forloeb.py) writes the
+two vandringer marts, and the rows for mart.varigheder and mart.fuldtidspersoner into `forloeb.*`,
+which assets/facts.py adds to those marts.
+"""
+
+import tomllib
+from pathlib import Path
+
+import dagster as dg
+import pandera.pandas as pa
+
+from assets.checks import pandera_check
+from assets.core import dim_omraade, dim_varighedsinterval, omraade_medlemskab
+from assets.landing import reject
+from assets.metadata import table_metadata
+from pipelines.errors import InputError
+from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
+from pipelines.sources.extracts import read_extract
+from pipelines.sources.jobindsats import JobindsatsClient
+from pipelines.sources.personer import DREAM, FORLOEB, SOURCE
+from schemas.facts import Fuldtidspersoner, Varigheder
+from schemas.forloeb import VandringerEfterForloeb, VandringerMaalgruppe
+from schemas.validation import validate
+from warehouse import forloeb as engine
+from warehouse.tables import replace_rows
+
+NO_SOURCE = "no person data: load målgruppeforløb or DREAM extracts with `jobindblik ingest`"
+KILDE = {FORLOEB: "fagsystem", DREAM: "dream"}
+
+
+def _landing(table_id: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=f"{SOURCE}_{table_id}",
+        key_prefix="landing",
+        group_name="landing",
+        kinds={"parquet", "file"},
+        description=f"Person-level {table_id} extracts, pseudonymised: landing keeps the pseudonymised rows and the "
+        "original file's hash, never the file. In sample mode the bundled synthetic file is landed the same way.",
+    )
+    def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource, jobindsats: JobindsatsClient):
+        sample_dir = getattr(jobindsats, "sample_dir", None)
+        entry = _sample_entry(Path(sample_dir), table_id) if sample_dir else None
+        if entry is None:
+            return dg.MaterializeResult(metadata={"landed": dg.MetadataValue.text(NO_SOURCE)})
+        path = Path(sample_dir) / entry["file"]
+        try:
+            extract = read_extract(path)
+        except InputError as error:
+            raise dg.Failure(description=str(error), allow_retries=False) from None
+        landed = land(warehouse, extract, f"sample:{entry['file']}", entry["datagrundlag"])
+        return dg.MaterializeResult(
+            metadata={"rows": dg.MetadataValue.int(extract.rows), "content_hash": landed.content_hash}
+        )
+
+    return _asset
+
+
+def _sample_entry(sample_dir: Path, table_id: str) -> dict | None:
+    with open(sample_dir / "manifest.toml", "rb") as f:
+        return tomllib.load(f).get(SOURCE, {}).get(table_id)
+
+
+def land(warehouse: WarehouseResource, extract, request: str, datagrundlag: str):
+    """Land a PersonExtract's pseudonymised rows (never the file), with the original's hash."""
+    return warehouse.landing().land(
+        SOURCE, extract.table_id, extract.body, ".parquet", request=request, file_name=extract.path.name,
+        datagrundlag=datagrundlag, periods=list(extract.periods), **extract.decision(),
+    )
+
+
+landings = {table_id: _landing(table_id) for table_id in (FORLOEB, DREAM)}
+
+
+@dg.asset(
+    key=["person", "forloeb_input"],
+    deps=[*landings.values(), dim_omraade],
+    group_name="staging",
+    kinds={"duckdb", "sql"},
+    pool=WRITER_POOL,
+    description="person.maalgruppeforloeb, person.dream_uger and person.udtraek from the landed pseudonymised "
+    "extracts: per kommune the newest extract holding it wins; persons as integers (person.personer).",
+)
+def forloeb_input(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    landing = warehouse.landing()
+    winners = {
+        table_id: _newest_per_kommune(landing.all(SOURCE, table_id)) for table_id in (FORLOEB, DREAM)
+    }
+    with warehouse.connect() as conn:
+        conn.execute("begin transaction")
+        for table in ("maalgruppeforloeb", "dream_uger", "udtraek", "personer"):
+            conn.execute(f"drop table if exists person.{table}")
+        engine.create_inputs(conn)
+        conn.execute("create temp table fagsystem_rows (person_id varchar, kommune_kode varchar, maalgruppe varchar, "
+                     "startdato date, slutdato date)")
+        conn.execute("create temp table dream_rows (person_id varchar, kommune_kode varchar, uge integer, kode smallint)")
+        for landed, kommuner in winners[FORLOEB]:
+            conn.execute("insert into fagsystem_rows select * from read_parquet(?) where kommune_kode in "
+                         "(select unnest(?))", [str(landed.path), kommuner])
+            horizon = conn.execute("select greatest(max(startdato), max(slutdato)) from read_parquet(?)",
+                                   [str(landed.path)]).fetchone()[0]
+            conn.executemany("insert into person.udtraek values ('fagsystem', ?, ?, ?, null, null)",
+                             [[k, landed.meta["datagrundlag"], horizon] for k in kommuner])
+        for landed, kommuner in winners[DREAM]:
+            conn.execute("insert into dream_rows select * from read_parquet(?) where kommune_kode in (select unnest(?))",
+                         [str(landed.path), kommuner])
+            first, last = landed.meta["horizon_weeks"]
+            conn.executemany("insert into person.udtraek values ('dream', ?, ?, null, ?, ?)",
+                             [[k, landed.meta["datagrundlag"], first, last] for k in kommuner])
+        conn.execute(
+            "create table person.personer as select person_id, row_number() over (order by person_id)::integer "
+            "as person_nr from (select person_id from fagsystem_rows union select person_id from dream_rows)"
+        )
+        conn.execute(
+            "insert into person.maalgruppeforloeb select row_number() over (order by p.person_nr, f.startdato, "
+            "f.maalgruppe), p.person_nr, f.kommune_kode, f.maalgruppe, f.startdato, f.slutdato "
+            "from fagsystem_rows as f join person.personer as p using (person_id)"
+        )
+        conn.execute(
+            "insert into person.dream_uger select p.person_nr, d.kommune_kode, d.uge, d.kode "
+            "from dream_rows as d join person.personer as p using (person_id)"
+        )
+        conn.execute("commit")
+        counts = conn.execute(
+            "select (select count(*) from person.maalgruppeforloeb), (select count(*) from person.dream_uger)"
+        ).fetchone()
+    return dg.MaterializeResult(
+        metadata={"maalgruppeforloeb": dg.MetadataValue.int(counts[0]), "dream_uger": dg.MetadataValue.int(counts[1])}
+    )
+
+
+def _newest_per_kommune(landed: list) -> list[tuple]:
+    """(body, the kommuner it is the newest extract for): an extract replaces what earlier ones held for its kommuner."""
+    owner = {}
+    for item in sorted(landed, key=lambda item: item.meta["first_seen_at"]):
+        owner.update({kommune: item for kommune in item.meta["kommuner"]})
+    return [(item, sorted(k for k, o in owner.items() if o is item)) for item in landed if item in owner.values()]
+
+
+@dg.asset(
+    key=["person", "dream_forloeb"],
+    deps=[forloeb_input],
+    group_name="core",
+    kinds={"duckdb", "sql"},
+    pool=WRITER_POOL,
+    description="DREAM spells: consecutive weeks in one ydelsesgruppe, up to gap_uger empty weeks allowed "
+    "(pipelines/config/forloeb.toml; warehouse/forloeb/dream_forloeb.sql).",
+)
+def dream_forloeb(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        engine.load_code_lists(conn)
+        engine.build_spells(conn, engine.load_config()["gap"])
+        rows = conn.execute("select count(*) from person.dream_forloeb").fetchone()[0]
+    return dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(rows)})
+
+
+def _mart(table: str, model: type[pa.DataFrameModel], query, description: str) -> dg.AssetsDefinition:
+    schema, name = table.split(".")
+
+    @dg.asset(
+        key=[schema, name],
+        deps=[dream_forloeb, dim_omraade, omraade_medlemskab, dim_varighedsinterval],
+        group_name="core",
+        kinds={"duckdb", "sql"},
+        pool=WRITER_POOL,
+        description=description,
+    )
+    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connect() as conn:
+            engine.load_code_lists(conn)
+            frame = validate(model, conn.execute(query()).df(), table)
+            conn.execute(f"create schema if not exists {schema}")
+            replace_rows(conn, table, frame, model)
+        return dg.MaterializeResult(metadata=table_metadata(frame, table))
+
+    return _asset
+
+
+vandringer_maalgruppe = _mart(
+    "mart.vandringer_maalgruppe", VandringerMaalgruppe,
+    lambda: engine.vandringer_maalgruppe_sql(engine.load_config()["look_back"]),
+    "New målgruppeforløb per month and area by forrige målgruppe ('Ingen' for none), from the case system.",
+)
+vandringer_efter_forloeb = _mart(
+    "mart.vandringer_efter_forloeb", VandringerEfterForloeb, engine.vandringer_efter_forloeb_sql,
+    "Status 1 and 3 months after a forløb ended, per quarter and area (case system and DREAM).",
+)
+forloeb_varigheder = _mart(
+    "forloeb.varigheder", Varigheder, engine.varigheder_sql,
+    "The person-level rows of mart.varigheder (kilde fagsystem and dream); assets/facts.py adds them.",
+)
+forloeb_fuldtidspersoner = _mart(
+    "forloeb.fuldtidspersoner", Fuldtidspersoner, engine.fuldtidspersoner_sql,
+    "The person-level rows of mart.fuldtidspersoner (kilde dream); assets/facts.py adds them.",
+)
+
+
+@dg.asset_check(asset=dream_forloeb, name="person_weeks_counted_once", blocking=True, pool=WRITER_POOL,
+                description="Every mapped person-week is in exactly one spell, and has one code.")
+def person_weeks_once(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect(read_only=True) as conn:
+        engine.load_code_lists(conn)
+        weeks, in_spells, doubled = conn.execute(engine.model("check_person_weeks")).fetchone()
+    return dg.AssetCheckResult(
+        passed=weeks == in_spells and doubled == 0,
+        metadata={"person_weeks": weeks, "in_spells": in_spells, "weeks_with_two_codes": doubled},
+    )
+
+
+@dg.asset_check(asset=vandringer_maalgruppe, name="sums_to_forloeb_started", blocking=True, pool=WRITER_POOL,
+                description="Per kommune and month, the vandringer into a målgruppe sum to the forløb started in it.")
+def sums_to_started(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect(read_only=True) as conn:
+        wrong = conn.execute(engine.model("check_vandringer_sum")).fetchall()
+    return dg.AssetCheckResult(passed=not wrong, metadata={"mismatches": len(wrong)})
+
+
+forloeb_assets = [*landings.values(), forloeb_input, dream_forloeb, vandringer_maalgruppe, vandringer_efter_forloeb,
+                  forloeb_varigheder, forloeb_fuldtidspersoner]
+forloeb_checks = [
+    pandera_check(vandringer_maalgruppe.key, "mart.vandringer_maalgruppe", VandringerMaalgruppe),
+    pandera_check(vandringer_efter_forloeb.key, "mart.vandringer_efter_forloeb", VandringerEfterForloeb),
+    person_weeks_once,
+    sums_to_started,
+]
