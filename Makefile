@@ -34,6 +34,7 @@ validate: $(VENV)/.installed  ## the code location loads
 
 bench: $(VENV)/.installed  ## time a cold run and a second run with nothing new
 	$(BIN)/python -m pipelines.bench
+	$(BIN)/jobindblik bench-forloeb --persons 2000000 --weeks 52
 
 clean:  ## the generated warehouse, landing, quarantine and Dagster state (not .venv)
 	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/landing warehouse/quarantine

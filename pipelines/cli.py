@@ -291,9 +291,16 @@ def main(argv: list[str] | None = None) -> int:
         "dictionary", help="write the data dictionary page (docs/data_dictionary.md) from the pandera models"
     )
     dictionary_parser.add_argument("--output", type=Path, default=None, help="where to write it (default: docs/)")
+    bench_parser = commands.add_parser("bench-forloeb", help="time the forløb engine on generated data; one JSON line")
+    bench_parser.add_argument("--persons", type=int, default=2_000_000)
+    bench_parser.add_argument("--weeks", type=int, default=52)
     args = parser.parse_args(argv)
     if args.command == "dictionary":
         return dictionary(args.output)
+    if args.command == "bench-forloeb":
+        from pipelines import bench_forloeb
+
+        return bench_forloeb.main(args.persons, args.weeks)
     command = " ".join(["jobindblik", *(argv if argv is not None else sys.argv[1:])])
     if args.command == "run":
         months = tuple(args.months) if args.months else None
