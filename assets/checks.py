@@ -1,52 +1,44 @@
-"""pandera models as blocking asset checks (the PUDL pattern): validation history in the UI.
+"""The blocking checks every staging and mart table carries, reported from the step that writes it.
 
-Assets validate before they write, so bad data never lands; these checks validate what is
-stored, so the UI shows each table's validation history and a failure blocks everything
+Each table is validated once, as it is written (schemas/sql_rules.py for tables built in the database,
+pandera for frames), and the result is that asset's check `pandera_schema` (the PUDL pattern: the UI
+keeps each table's validation history). A failed check writes nothing and blocks everything
 downstream, the publish step included.
 """
 
 import dagster as dg
-import pandera.pandas as pa
+import pandas as pd
 
 from assets.metadata import markdown_table
-from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
-from schemas.registry import register
-from schemas.validation import problems_from
+from pipelines.errors import Problem
+
+SCHEMA_CHECK = "pandera_schema"
+LISTED = 5
 
 
-def pandera_check(
-    asset_key: dg.AssetKey, table: str, model: type[pa.DataFrameModel] | pa.DataFrameSchema
-) -> dg.AssetChecksDefinition:
-    """A blocking check that validates `table` against `model` and lists the failing rows and columns.
-
-    It also registers `model` as the description of `table` (schemas/registry.py), which
-    diskretionering and the data dictionary read.
-    """
-    register(table, model)
-
-    @dg.asset_check(
-        asset=asset_key,
-        name="pandera_schema",
+def schema_check(key: dg.AssetKey, model) -> dg.AssetCheckSpec:
+    name = getattr(model, "__name__", None) or getattr(model, "name", None) or ".".join(key.path)
+    return dg.AssetCheckSpec(
+        SCHEMA_CHECK,
+        asset=key,
         blocking=True,
-        pool=WRITER_POOL,
-        description=f"{table} satisfies the pandera model {getattr(model, '__name__', table)}.",
+        description=f"{'.'.join(key.path)} satisfies the pandera model {name}, checked as it is written.",
     )
-    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        with warehouse.connect(read_only=True) as conn:
-            frame = conn.execute(f"select * from {table}").df()
-        try:
-            model.validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as errors:
-            cases = errors.failure_cases[["column", "check", "failure_case", "index"]].rename(columns={"index": "row"})
-            cases["row"] = cases["row"] + 1
-            return dg.AssetCheckResult(
-                passed=False,
-                description="; ".join(str(p) for p in problems_from(errors)[:5]),
-                metadata={
-                    "failures": dg.MetadataValue.int(len(cases)),
-                    "failure_cases": dg.MetadataValue.md(markdown_table(cases, rows=20)),
-                },
-            )
-        return dg.AssetCheckResult(passed=True, metadata={"rows_checked": dg.MetadataValue.int(len(frame))})
 
-    return _check
+
+def passed(key: dg.AssetKey, rows: int, check: str = SCHEMA_CHECK, metadata: dict | None = None) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        asset_key=key, check_name=check, passed=True, metadata={"rows_checked": rows, **(metadata or {})}
+    )
+
+
+def failed(key: dg.AssetKey, problems: list[Problem], check: str = SCHEMA_CHECK) -> dg.AssetCheckResult:
+    """A failed check listing the failing rows and columns."""
+    cases = pd.DataFrame([(p.row, p.column, p.message) for p in problems], columns=["row", "column", "problem"])
+    return dg.AssetCheckResult(
+        asset_key=key,
+        check_name=check,
+        passed=False,
+        description="; ".join(str(p) for p in problems[:LISTED]),
+        metadata={"failures": len(problems), "failure_cases": dg.MetadataValue.md(markdown_table(cases, rows=20))},
+    )

@@ -2,34 +2,25 @@
 
 No API serves person data: it arrives through `jobindblik ingest` (pipelines/sources/personer.py reads
 and pseudonymises it; landing keeps only the pseudonymised rows) and, in sample mode, from the bundled
-synthetic sample. `person.*` never reaches serving.duckdb; the engine (warehouse/forloeb.py) writes the
-two vandringer marts, and the rows for mart.varigheder and mart.fuldtidspersoner into `forloeb.*`,
-which assets/facts.py adds to those marts.
+synthetic sample. `person.*` never reaches serving.duckdb. The marts built from it (the two vandringer
+tables, and the person rows of mart.varigheder and mart.fuldtidspersoner) are declarations in
+warehouse/marts.py like every other mart table, their SQL in warehouse/forloeb/.
 """
 
 import tomllib
 from pathlib import Path
 
 import dagster as dg
-import pandera.pandas as pa
 
-from assets.checks import pandera_check
-from assets.core import dim_omraade, dim_varighedsinterval, omraade_medlemskab
-from assets.landing import reject
-from assets.metadata import table_metadata
 from pipelines.errors import InputError
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from pipelines.sources.extracts import read_extract
 from pipelines.sources.jobindsats import JobindsatsClient
 from pipelines.sources.personer import DREAM, FORLOEB, SOURCE
-from schemas.facts import Fuldtidspersoner, Varigheder
-from schemas.forloeb import VandringerEfterForloeb, VandringerMaalgruppe
-from schemas.validation import validate
 from warehouse import forloeb as engine
-from warehouse.tables import replace_rows
 
+WEEKS_ONCE = "person_weeks_counted_once"
 NO_SOURCE = "no person data: load målgruppeforløb or DREAM extracts with `jobindblik ingest`"
-KILDE = {FORLOEB: "fagsystem", DREAM: "dream"}
 
 
 def _landing(table_id: str) -> dg.AssetsDefinition:
@@ -77,7 +68,7 @@ landings = {table_id: _landing(table_id) for table_id in (FORLOEB, DREAM)}
 
 @dg.asset(
     key=["person", "forloeb_input"],
-    deps=[*landings.values(), dim_omraade],
+    deps=[*landings.values(), dg.AssetKey(["mart", "dim_omraade"])],
     group_name="staging",
     kinds={"duckdb", "sql"},
     pool=WRITER_POOL,
@@ -148,81 +139,27 @@ def _newest_per_kommune(landed: list) -> list[tuple]:
     pool=WRITER_POOL,
     description="DREAM spells: consecutive weeks in one ydelsesgruppe, up to gap_uger empty weeks allowed "
     "(pipelines/config/forloeb.toml; warehouse/forloeb/dream_forloeb.sql).",
+    check_specs=[dg.AssetCheckSpec(WEEKS_ONCE, asset=["person", "dream_forloeb"], blocking=True,
+                                   description="Every mapped person-week is in exactly one spell, and has one code.")],
 )
-def dream_forloeb(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def dream_forloeb(warehouse: WarehouseResource):
     with warehouse.connect() as conn:
         engine.load_code_lists(conn)
+        conn.execute("begin transaction")
         engine.build_spells(conn, engine.load_config()["gap"])
-        rows = conn.execute("select count(*) from person.dream_forloeb").fetchone()[0]
-    return dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(rows)})
-
-
-def _mart(table: str, model: type[pa.DataFrameModel], query, description: str) -> dg.AssetsDefinition:
-    schema, name = table.split(".")
-
-    @dg.asset(
-        key=[schema, name],
-        deps=[dream_forloeb, dim_omraade, omraade_medlemskab, dim_varighedsinterval],
-        group_name="core",
-        kinds={"duckdb", "sql"},
-        pool=WRITER_POOL,
-        description=description,
-    )
-    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
-        with warehouse.connect() as conn:
-            engine.load_code_lists(conn)
-            frame = validate(model, conn.execute(query()).df(), table)
-            conn.execute(f"create schema if not exists {schema}")
-            replace_rows(conn, table, frame, model)
-        return dg.MaterializeResult(metadata=table_metadata(frame, table))
-
-    return _asset
-
-
-vandringer_maalgruppe = _mart(
-    "mart.vandringer_maalgruppe", VandringerMaalgruppe,
-    lambda: engine.vandringer_maalgruppe_sql(engine.load_config()["look_back"]),
-    "New målgruppeforløb per month and area by forrige målgruppe ('Ingen' for none), from the case system.",
-)
-vandringer_efter_forloeb = _mart(
-    "mart.vandringer_efter_forloeb", VandringerEfterForloeb, engine.vandringer_efter_forloeb_sql,
-    "Status 1 and 3 months after a forløb ended, per quarter and area (case system and DREAM).",
-)
-forloeb_varigheder = _mart(
-    "forloeb.varigheder", Varigheder, engine.varigheder_sql,
-    "The person-level rows of mart.varigheder (kilde fagsystem and dream); assets/facts.py adds them.",
-)
-forloeb_fuldtidspersoner = _mart(
-    "forloeb.fuldtidspersoner", Fuldtidspersoner, engine.fuldtidspersoner_sql,
-    "The person-level rows of mart.fuldtidspersoner (kilde dream); assets/facts.py adds them.",
-)
-
-
-@dg.asset_check(asset=dream_forloeb, name="person_weeks_counted_once", blocking=True, pool=WRITER_POOL,
-                description="Every mapped person-week is in exactly one spell, and has one code.")
-def person_weeks_once(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.connect(read_only=True) as conn:
-        engine.load_code_lists(conn)
         weeks, in_spells, doubled = conn.execute(engine.model("check_person_weeks")).fetchone()
-    return dg.AssetCheckResult(
-        passed=weeks == in_spells and doubled == 0,
+        ok = weeks == in_spells and doubled == 0
+        conn.execute("commit" if ok else "rollback")  # a failed check writes nothing
+        rows = conn.execute("select count(*) from person.dream_forloeb").fetchone()[0] if ok else 0
+    check = dg.AssetCheckResult(
+        check_name=WEEKS_ONCE, passed=ok,
         metadata={"person_weeks": weeks, "in_spells": in_spells, "weeks_with_two_codes": doubled},
     )
+    if not ok:
+        yield check
+        raise dg.Failure(description=f"person.dream_forloeb was not written: {weeks} person-weeks, {in_spells} in "
+                         f"spells, {doubled} with two codes", allow_retries=False)
+    yield dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(rows)}, check_results=[check])
 
 
-@dg.asset_check(asset=vandringer_maalgruppe, name="sums_to_forloeb_started", blocking=True, pool=WRITER_POOL,
-                description="Per kommune and month, the vandringer into a målgruppe sum to the forløb started in it.")
-def sums_to_started(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.connect(read_only=True) as conn:
-        wrong = conn.execute(engine.model("check_vandringer_sum")).fetchall()
-    return dg.AssetCheckResult(passed=not wrong, metadata={"mismatches": len(wrong)})
-
-
-forloeb_assets = [*landings.values(), forloeb_input, dream_forloeb, vandringer_maalgruppe, vandringer_efter_forloeb,
-                  forloeb_varigheder, forloeb_fuldtidspersoner]
-forloeb_checks = [
-    pandera_check(vandringer_maalgruppe.key, "mart.vandringer_maalgruppe", VandringerMaalgruppe),
-    pandera_check(vandringer_efter_forloeb.key, "mart.vandringer_efter_forloeb", VandringerEfterForloeb),
-    person_weeks_once,
-    sums_to_started,
-]
+forloeb_assets = [*landings.values(), forloeb_input, dream_forloeb]

@@ -5,15 +5,15 @@ from datetime import timedelta
 import dagster as dg
 
 from pipelines.errors import InputError
-from pipelines.partitions import monthly, periode_of, single_run
+from pipelines.months import run_months
 from pipelines.resources.landing import Landed, LandingStore
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.sources.jobindsats import JobindsatsClient
 from pipelines.sources.jobindsats_metadata import build_query, select_periods
 from pipelines.sources.jobindsats_parser import TableSpec, parse_body, table_specs
 from pipelines.sources.statbank import StatbankClient
-from pipelines.sources.statbank_parser import DstTable, parse_dst_text
 from pipelines.sources.statbank_tables import StatbankTable, statbank_tables
+from pipelines.staging import read_dst_body
 
 # How long a table may go without a new release before the UI flags it, by how often it is released.
 FRESHNESS_DAYS = {"M": 45, "MYTD": 45, "monthly": 45, "Q": 120, "quarterly": 120, "QMAT": 200, "Y": 400, "yearly": 400}
@@ -44,16 +44,14 @@ def reject(context: dg.AssetExecutionContext, landing: LandingStore, landed: Lan
 
 
 def jobindsats_landing(spec: TableSpec) -> dg.AssetsDefinition:
-    """The landing asset of one jobindsats table: monthly tables by partition, others incrementally."""
-    partitioned = spec.periodtype == "M"
+    """The landing asset of one jobindsats table: monthly tables over the run's months, others incrementally."""
+    monthly = spec.periodtype == "M"
 
     @dg.asset(
         name=f"jobindsats_{spec.table_id}",
         key_prefix="landing",
         group_name="landing",
         kinds={"json", "file"},
-        partitions_def=monthly if partitioned else None,
-        backfill_policy=single_run if partitioned else None,
         description=f"jobindsats {spec.table_id}: {spec.title}. The v3 response, stored verbatim.",
         freshness_policy=freshness(spec.periodtype),
         metadata={"release": spec.release, "periodtype": spec.periodtype},
@@ -69,8 +67,8 @@ def jobindsats_landing(spec: TableSpec) -> dg.AssetsDefinition:
             return dg.MaterializeResult(metadata={"periods": dg.MetadataValue.text(reason)})
         released = catalogue[spec.api_id]
         meta = jobindsats.table_metadata(spec.api_id)
-        wanted = [periode_of(key) for key in context.partition_keys] if partitioned else None
-        latest = None if partitioned else landing.latest_period("jobindsats", spec.table_id)
+        wanted = run_months(context.run.tags) if monthly else None
+        latest = None if monthly else landing.latest_period("jobindsats", spec.table_id)
         periods = select_periods(meta.periods.get(spec.periodtype, []), latest, spec.revisit, wanted)
         if not periods:
             return dg.MaterializeResult(metadata={"periods": dg.MetadataValue.text("none offered in this range")})
@@ -109,15 +107,6 @@ def jobindsats_landing(spec: TableSpec) -> dg.AssetsDefinition:
         )
 
     return _landing
-
-
-def read_dst_body(body: bytes, source: str, table_id: str) -> DstTable:
-    """A BULK body as a DST table with codes; an InputError when it is not UTF-8 or not well formed."""
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError.single(source, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    return parse_dst_text(text, source, table_id)
 
 
 def statbank_landing(table: StatbankTable) -> dg.AssetsDefinition:

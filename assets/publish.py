@@ -5,7 +5,7 @@ import pandas as pd
 
 from assets.metadata import markdown_table
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
-from schemas.registry import model_for
+from warehouse.marts import model_for
 from warehouse.diskretionering import load_config
 from warehouse.publish import publish
 

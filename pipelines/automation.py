@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.partitions import TIMEZONE, all_partitions_tags
+from pipelines.months import TIMEZONE
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.sources.jobindsats import JobindsatsClient
 from pipelines.sources.statbank import StatbankClient
@@ -51,4 +51,4 @@ def nightly(
     description="The 2nd of each month at 06:00, after jobindsats' monthly release: refresh every table and period.",
 )
 def monthly_refresh(context: dg.ScheduleEvaluationContext):
-    return dg.RunRequest(run_key=f"monthly-{context.scheduled_execution_time:%Y-%m}", tags=all_partitions_tags())
+    return dg.RunRequest(run_key=f"monthly-{context.scheduled_execution_time:%Y-%m}")  # every month

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from assets.core import build_dim_omraade, build_medlemskab
+from warehouse.dimensions import build_dim_omraade, build_medlemskab
 from pipelines.settings import REFERENCE_DIR
 from pipelines.sources.personer import WEEK_ZERO
 from warehouse import forloeb

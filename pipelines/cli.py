@@ -98,7 +98,7 @@ def _new_releases(source: str) -> list:
     """
     import dagster as dg
 
-    from pipelines.definitions import make_resources
+    from pipelines.resources import make_resources
     from pipelines.whats_new import new_jobindsats_tables, new_statbank_tables
 
     wanted = make_resources(settings.warehouse_path(), source, fresh_metadata=True)
@@ -107,34 +107,35 @@ def _new_releases(source: str) -> list:
         return new_jobindsats_tables(resources.jobindsats, landing) + new_statbank_tables(resources.statbank, landing)
 
 
-def run(source: str, only_new: bool = False, months: tuple[str, str] | None = None, quiet: bool = False) -> int:
-    from pipelines.errors import InputError
-    from pipelines.partitions import all_partitions_tags, partition_key_of, range_tags
-    from pipelines.sources.http import ApiError
-    from pipelines.whats_new import offered_month_tags, release_plan
+def run(source: str, releases: list | None = None, months: tuple[str, str] | None = None, quiet: bool = False) -> int:
+    from pipelines.whats_new import months_plan, release_plan
 
     started = time.perf_counter()
-    if problem := _missing_token(source):
-        print(f"jobindblik run ({source}): {problem}", file=sys.stderr)
-        return 2
     defs = _definitions(source)
-    # The live source offers every month since 2007 (every partition); the sample far fewer.
-    assets = None
-    tags = offered_month_tags(defs.resources["jobindsats"]) if source == "sample" else all_partitions_tags()
-    if months:  # a backfill: every table, with the monthly ones limited to these months
-        tags = range_tags(partition_key_of(months[0]), partition_key_of(months[1]))
-    if only_new:
-        try:
-            new = _new_releases(source)
-        except (ApiError, InputError) as error:
-            print(f"jobindblik run ({source}, only new) failed: {error}", file=sys.stderr)
-            print("Nothing ran: the warehouse and serving.duckdb are as they were.", file=sys.stderr)
-            return 1
-        if not new:
-            print(f"jobindblik run ({source}, only new): nothing new, checked in {time.perf_counter() - started:.1f} s")
-            return 0
-        assets, tags = release_plan(new, defs.resolve_asset_graph())
+    # A full run covers every month since 2007 (a run without a month range); a backfill the monthly
+    # tables and what depends on them, over its months; the nightly what the sources released.
+    assets, tags = months_plan(defs.resolve_asset_graph(), *months) if months else (None, {})
+    if releases:
+        assets, tags = release_plan(releases, defs.resolve_asset_graph())
     return _execute(defs, source, assets, tags, started, quiet)
+
+
+def nothing_new(source: str, started: float) -> tuple[int | None, list]:
+    """The nightly question, asked before the writer lock and before the code location is loaded, so a night
+    with nothing new costs only the question: (exit code to stop with, or None; the releases to run)."""
+    from pipelines.errors import InputError
+    from pipelines.sources.http import ApiError
+
+    try:
+        new = _new_releases(source)
+    except (ApiError, InputError) as error:
+        print(f"jobindblik run ({source}, only new) failed: {error}", file=sys.stderr)
+        print("Nothing ran: the warehouse and serving.duckdb are as they were.", file=sys.stderr)
+        return 1, []
+    if not new:
+        print(f"jobindblik run ({source}, only new): nothing new, checked in {time.perf_counter() - started:.1f} s")
+        return 0, []
+    return None, new
 
 
 def ingest(paths: list[Path], source: str, table: str | None = None, quiet: bool = False) -> int:
@@ -179,10 +180,10 @@ def ingest(paths: list[Path], source: str, table: str | None = None, quiet: bool
 
 def dictionary_markdown() -> str:
     """The data dictionary page as the code location describes it now."""
-    from assets.dictionary import build_dictionary, code_location_specs
     from warehouse.dictionary import markdown
+    from warehouse.marts import BY_TABLE, Scope
 
-    return markdown(build_dictionary(code_location_specs()))
+    return markdown(BY_TABLE["mart.data_dictionary"].rows(None, Scope()))
 
 
 def dictionary(output: Path | None) -> int:
@@ -203,13 +204,11 @@ def _definitions(source: str):
 
 
 def _month(text: str) -> str:
-    """A monthly period the partitions cover, as argparse checks its arguments."""
-    from pipelines.partitions import monthly, partition_key_of
+    """A month the pipeline keeps (2007M01 to the current month), as argparse checks its arguments."""
+    from pipelines.months import MONTH, every_month
 
-    if not re.fullmatch(r"\d{4}M(0[1-9]|1[0-2])", text) or partition_key_of(text) not in monthly.get_partition_keys():
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a month from {monthly.get_first_partition_key()[:7]} on, like 2024M01"
-        )
+    if not MONTH.match(text) or text not in every_month():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month from {every_month()[0]} on, like 2024M01")
     return text
 
 
@@ -264,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         nargs=2,
         metavar=("FROM", "TO"),
         type=_month,
-        help="backfill: reload the monthly tables for FROM..TO (e.g. 2024M01 2024M06), replacing exactly those months",
+        help="backfill: reload the monthly tables for FROM..TO (e.g. 2024M01 2024M06) and what depends on them, "
+        "replacing exactly those months",
     )
     ingest_parser = commands.add_parser(
         "ingest", help="load extract files downloaded by hand (jobindsats CSV/JSON, DST CSV/BULK, .xlsx)"
@@ -303,8 +303,16 @@ def main(argv: list[str] | None = None) -> int:
         return bench_forloeb.main(args.persons, args.weeks)
     command = " ".join(["jobindblik", *(argv if argv is not None else sys.argv[1:])])
     if args.command == "run":
+        if problem := _missing_token(args.source):
+            print(f"jobindblik run ({args.source}): {problem}", file=sys.stderr)
+            return 2
         months = tuple(args.months) if args.months else None
-        return _one_writer(command, args.wait, lambda: run(args.source, args.only_new, months, args.quiet))
+        new = []
+        if args.only_new:
+            code, new = nothing_new(args.source, time.perf_counter())
+            if code is not None:
+                return code
+        return _one_writer(command, args.wait, lambda: run(args.source, new, months, args.quiet))
     if args.command == "ingest":
         twice = _given_twice(args.files)
         if twice:

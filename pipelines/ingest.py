@@ -19,8 +19,8 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from assets.core import area_codes, build_dim_omraade, group_labels
-from assets.staging import stage, stage_dst
+from warehouse.dimensions import area_codes, build_dim_omraade, group_labels
+from pipelines.staging import stage, stage_dst
 from pipelines.errors import InputError
 from pipelines.resources.landing import LandingStore, Origin, content_hash, utc_now
 from pipelines.resources.reference import ReferenceData

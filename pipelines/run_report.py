@@ -85,7 +85,8 @@ def with_progress(job: dg.JobDefinition, progress: Progress) -> dg.JobDefinition
 
 def _key_columns(table: str, columns: list[str]) -> list[str]:
     """The columns that identify a row of a published table, from its pandera model (none when it declares none)."""
-    from schemas.registry import model_for, to_schema
+    from schemas.types import to_schema
+    from warehouse.marts import model_for
 
     model = model_for(table)
     if model is None:

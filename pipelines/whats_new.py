@@ -7,21 +7,18 @@ asset downstream of them, over the last few months (jobindsats revises recent mo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import dagster as dg
 
-from pipelines.partitions import all_partitions_tags, monthly, partition_key_of, range_tags
+from pipelines.months import MONTH, current_month, every_month, months_tags, shift_month
 from pipelines.resources.landing import LandingStore
 from pipelines.sources.jobindsats import JobindsatsClient
 from pipelines.sources.jobindsats_parser import table_specs
-from pipelines.sources.periods import period_problem
 from pipelines.sources.statbank import StatbankClient
 from pipelines.sources.statbank_tables import statbank_tables
 
 RECENT_MONTHS = 4
-MONTH = re.compile(r"^\d{4}M\d{2}$")
 
 
 def _is_new(landing: LandingStore, source: str, table_id: str, released: str | None) -> bool:
@@ -59,14 +56,10 @@ def new_jobindsats_tables(client: JobindsatsClient, landing: LandingStore) -> li
 
 
 def _revisit_from(held_latest: str | None, revisit: int) -> str | None:
-    """The partition `revisit` months back from the newest month held (None: not monthly or none held)."""
+    """The month `revisit` months back from the newest month held (None: not monthly or none held)."""
     if held_latest is None or not MONTH.match(held_latest):
         return None
-    keys = monthly.get_partition_keys()
-    latest = partition_key_of(held_latest)
-    if latest not in keys:
-        return None
-    return keys[max(0, keys.index(latest) - max(revisit - 1, 0))]
+    return max(shift_month(held_latest, -max(revisit - 1, 0)), every_month()[0])
 
 
 def new_statbank_tables(client: StatbankClient, landing: LandingStore) -> list[Release]:
@@ -82,43 +75,33 @@ def new_statbank_tables(client: StatbankClient, landing: LandingStore) -> list[R
 def run_plan(
     keys: list[dg.AssetKey], asset_graph, first: str | None = None, last: str | None = None
 ) -> tuple[list[dg.AssetKey], dict[str, str]]:
-    """The assets to materialise (`keys` and everything downstream) and the month range `first`..`last`
-    (partition keys; by default the last few months)."""
+    """The assets to materialise (`keys` and everything downstream) and the run tags of the month range
+    `first`..`last` (by default the last few months up to the current one)."""
     selection = dg.AssetSelection.assets(*keys).downstream()
-    partitions = monthly.get_partition_keys()
-    return sorted(selection.resolve(asset_graph)), range_tags(
-        first or partitions[-RECENT_MONTHS], last or partitions[-1]
-    )
+    last = last or current_month()
+    return sorted(selection.resolve(asset_graph)), months_tags(first or shift_month(last, 1 - RECENT_MONTHS), last)
 
 
 def release_plan(releases: list[Release], asset_graph) -> tuple[list[dg.AssetKey], dict[str, str]]:
-    """The nightly run for `releases`: from the earliest month to revisit through the newest partition."""
+    """The nightly run for `releases`: from the earliest month to revisit through the current month."""
     starts = [release.since for release in releases if release.since]
     return run_plan([release.key for release in releases], asset_graph, first=min(starts) if starts else None)
 
 
-def offered_month_tags(client: JobindsatsClient) -> dict[str, str]:
-    """A full run's months: from the first to the last month the source offers any monthly table for.
+def months_plan(asset_graph, first: str, last: str) -> tuple[list[dg.AssetKey], dict[str, str]]:
+    """A `--months` backfill: every monthly source table and what depends on it, over `first`..`last`.
 
-    Dagster records every partition of a range, so a run over all months since 2007 costs a quarter
-    more time on the sample, which holds 2021M07..2026M07; the live source offers 2007M01 on, i.e.
-    every partition. Every partition when the source offers no month.
+    The tables without months (quarterly, yearly, whole StatBank tables) are not part of it: their rows
+    do not change with a month range.
     """
-    offered = sorted(
-        partition_key_of(periode)
-        for api_id in sorted({spec.api_id for spec in table_specs().values() if spec.periodtype == "M"})
-        for periode in client.table_metadata(api_id).periods.get("M", [])
-        if MONTH.match(periode) and not period_problem(periode)
-    )
-    if not offered:
-        return all_partitions_tags()
-    return range_tags(offered[0], offered[-1])
+    keys = [dg.AssetKey(["landing", f"jobindsats_{t}"]) for t, spec in table_specs().items() if spec.periodtype == "M"]
+    return run_plan(keys, asset_graph, first, last)
 
 
 def month_span(periods: list[str]) -> tuple[str | None, str | None]:
-    """The partitions an extract's monthly periods cover (None, None when it has none).
+    """The first and last month of an extract's periods (None, None when it has no monthly period).
 
-    Every month is a partition: reading refuses a month before 2007 or after the current one.
+    Reading refuses a month before 2007 or after the current one, so every month is in range.
     """
-    months = sorted(partition_key_of(p) for p in periods if MONTH.match(p))
+    months = sorted(p for p in periods if MONTH.match(p))
     return (months[0], months[-1]) if months else (None, None)

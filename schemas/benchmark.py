@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing.pandas import DataFrame, Series
+from pandera.typing.pandas import Series
 
 from schemas.codelists import DATAGRUNDLAG
+from schemas.sql_checks import rows_satisfy
 
 
 class Benchmark(pa.DataFrameModel):
@@ -77,6 +78,4 @@ class Benchmark(pa.DataFrameModel):
         coerce = True
         unique = ["periode", "omraade_kode", "ydelsesgruppe_kode"]
 
-    @pa.dataframe_check
-    def band_is_ordered(cls, df: DataFrame) -> Series[bool]:
-        return (df["placering_min"] <= df["placering_max"]) & (df["placering_max"] <= df["antal_kommuner"])
+    band_is_ordered = rows_satisfy("placering_min <= placering_max and placering_max <= antal_kommuner")

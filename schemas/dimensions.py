@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing.pandas import DataFrame, Series
+from pandera.typing.pandas import Series
 
 from schemas.codelists import GRUPPERINGER, HELE_LANDET, N_KOMMUNER, NIVEAUER, PERIODE_PATTERN, PERIODETYPER
+from schemas.sql_checks import rows_satisfy, table_satisfies
 
 
 class DimOmraade(pa.DataFrameModel):
@@ -26,28 +27,19 @@ class DimOmraade(pa.DataFrameModel):
         strict = True
         coerce = True
 
-    @pa.dataframe_check
-    def has_98_kommuner_and_hele_landet(cls, df: DataFrame) -> bool:
-        return (df["niveau"] == "kommune").sum() == N_KOMMUNER and (df["omraade_kode"] == HELE_LANDET).sum() == 1
-
-    @pa.dataframe_check
-    def kommune_belongs_to_one_of_each(cls, df: DataFrame) -> Series[bool]:
-        """Every kommune names exactly one region, landsdel, RAR and kommunegruppe that exist."""
-        ok = pd.Series(True, index=df.index)
-        kommune = df["niveau"] == "kommune"
-        for column, niveau in [
-            ("region_kode", "region"),
-            ("landsdel_kode", "landsdel"),
-            ("rar", "rar"),
-            ("kommunegruppe", "kommunegruppe"),
-        ]:
-            known = set(df.loc[df["niveau"] == niveau, "omraade_kode"])
-            ok &= ~kommune | df[column].isin(known)
-        return ok
-
-    @pa.dataframe_check
-    def names_unique_within_level(cls, df: DataFrame) -> Series[bool]:
-        return ~df.duplicated(["niveau", "omraade_navn"], keep=False)
+    has_98_kommuner_and_hele_landet = table_satisfies(
+        f"select count_if(niveau = 'kommune') = {N_KOMMUNER} and count_if(omraade_kode = '{HELE_LANDET}') = 1 "
+        "from {rows}"
+    )
+    kommune_belongs_to_one_of_each = rows_satisfy(
+        """niveau is distinct from 'kommune' or (
+            region_kode in (select omraade_kode from {rows} where niveau = 'region')
+            and landsdel_kode in (select omraade_kode from {rows} where niveau = 'landsdel')
+            and rar in (select omraade_kode from {rows} where niveau = 'rar')
+            and kommunegruppe in (select omraade_kode from {rows} where niveau = 'kommunegruppe'))""",
+        description="Every kommune names exactly one region, landsdel, RAR and kommunegruppe that exist.",
+    )
+    names_unique_within_level = rows_satisfy("count(*) over (partition by niveau, omraade_navn) = 1")
 
 
 class DimYdelsesgruppe(pa.DataFrameModel):
@@ -97,9 +89,7 @@ class DimPeriode(pa.DataFrameModel):
         strict = True
         coerce = True
 
-    @pa.dataframe_check
-    def ends_after_start(cls, df: DataFrame) -> Series[bool]:
-        return df["slut_dato"] >= df["start_dato"]
+    ends_after_start = rows_satisfy("slut_dato >= start_dato")
 
 
 class OmraadeMedlemskab(pa.DataFrameModel):
@@ -114,9 +104,11 @@ class OmraadeMedlemskab(pa.DataFrameModel):
         coerce = True
         unique = ["omraade_kode", "kommune_kode"]
 
-    @pa.dataframe_check
-    def every_level_covers_all_kommuner_once(cls, df: DataFrame) -> bool:
-        return (
-            bool((df.groupby("niveau")["kommune_kode"].nunique() == N_KOMMUNER).all())
-            and not df.duplicated(["niveau", "kommune_kode"]).any()
-        )
+    # Every level has all the kommuner (no level at all passes, as in pandas), and none twice in a level.
+    every_level_covers_all_kommuner_once = table_satisfies(
+        f"""select coalesce(bool_and(kommuner = {N_KOMMUNER}), true)
+                and (select count(*) = count(distinct (niveau, kommune_kode)) from {{rows}})
+            from (
+                select count(distinct kommune_kode) as kommuner from {{rows}} where niveau is not null group by niveau
+            )"""
+    )

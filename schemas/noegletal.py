@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pandera.pandas as pa
-from pandera.typing.pandas import DataFrame, Series
+from pandera.typing.pandas import Series
 
 from schemas.codelists import DATAGRUNDLAG
+from schemas.sql_checks import rows_satisfy
 
 ENHED = {"enhed": "antal eller pct (kolonnen enhed)"}
 KODE = {"enhed": "kode"}
@@ -46,12 +47,9 @@ class Noegletal(pa.DataFrameModel):
         coerce = True
         unique = ["periode", "omraade_kode", "noegletal"]
 
-    @pa.dataframe_check
-    def shares_are_percentages(cls, df: DataFrame) -> Series[bool]:
-        pct = df["enhed"] == "pct"
-        values = df[["vaerdi", "hele_landet", "vaerdi_3m", "vaerdi_6m", "vaerdi_12m"]]
-        return ~pct | (values.isna() | (values <= 100)).all(axis=1)
-
-    @pa.dataframe_check
-    def periodetype_matches_periode(cls, df: DataFrame) -> Series[bool]:
-        return df["periode"].str[4] == df["periodetype"]
+    # greatest() passes over NULLs: an empty value is no share above 100.
+    shares_are_percentages = rows_satisfy(
+        "enhed is distinct from 'pct' or coalesce(greatest(vaerdi, hele_landet, vaerdi_3m, vaerdi_6m, vaerdi_12m) "
+        "<= 100, true)"
+    )
+    periodetype_matches_periode = rows_satisfy("substr(periode, 5, 1) = periodetype")

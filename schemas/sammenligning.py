@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing.pandas import DataFrame, Series
+from pandera.typing.pandas import Series
 
 from schemas.codelists import DATAGRUNDLAG, OMRAADE_KODE_PATTERN, PERIODE_PATTERNS
+from schemas.sql_checks import rows_satisfy
 
 BENCHMARK_MAAL = (
     "forventet_antal",
@@ -26,6 +27,8 @@ HORISONTER = ("3m", "6m", "12m", "forrige_qmat", "aar")
 KOMMUNE_KODE = r"^\d{3}$"
 # Rounding noise allowed where a stored forskel is compared with its recomputation.
 TOLERANCE = 1e-6
+# What a forskel rounded to 4 decimals may differ by, as SQL: the same sum of doubles the pandas check made.
+ROUNDING_ALLOWED = f"1e-4 + {TOLERANCE}"
 
 
 class BenchmarkSammenligning(pa.DataFrameModel):
@@ -56,18 +59,12 @@ class BenchmarkSammenligning(pa.DataFrameModel):
         coerce = True
         unique = ["periode", "omraade_kode", "ydelsesgruppe_kode", "maal", "sammenlignet_med"]
 
-    @pa.dataframe_check
-    def forskel_is_vaerdi_minus_sammenligningsvaerdi(cls, df: DataFrame) -> Series[bool]:
-        empty = df["sammenligningsvaerdi"].isna() & df["forskel"].isna()
-        return empty | ((df["forskel"] - (df["vaerdi"] - df["sammenligningsvaerdi"])).abs() <= 1e-4 + TOLERANCE)
-
-    @pa.dataframe_check
-    def type_matches_sammenlignet_med(cls, df: DataFrame) -> Series[bool]:
-        return df["sammenlignet_med"].str.split(":").str[0] == df["sammenligning_type"]
-
-    @pa.dataframe_check
-    def a_kommune_is_not_its_own_peer(cls, df: DataFrame) -> Series[bool]:
-        return df["sammenligning_kode"] != df["omraade_kode"]
+    forskel_is_vaerdi_minus_sammenligningsvaerdi = rows_satisfy(
+        "(sammenligningsvaerdi is null and forskel is null) "
+        f"or abs(forskel - (vaerdi - sammenligningsvaerdi)) <= {ROUNDING_ALLOWED}"
+    )
+    type_matches_sammenlignet_med = rows_satisfy("split_part(sammenlignet_med, ':', 1) = sammenligning_type")
+    a_kommune_is_not_its_own_peer = rows_satisfy("sammenligning_kode <> omraade_kode")
 
 
 class BenchmarkPlacering(pa.DataFrameModel):
@@ -94,13 +91,9 @@ class BenchmarkPlacering(pa.DataFrameModel):
         coerce = True
         unique = ["periode", "omraade_kode", "ydelsesgruppe_kode", "inden_for"]
 
-    @pa.dataframe_check
-    def placering_lies_in_its_band(cls, df: DataFrame) -> Series[bool]:
-        return (
-            (df["placering_min"] <= df["placering"])
-            & (df["placering"] <= df["placering_max"])
-            & (df["placering_max"] <= df["antal_kommuner"])
-        )
+    placering_lies_in_its_band = rows_satisfy(
+        "placering_min <= placering and placering <= placering_max and placering_max <= antal_kommuner"
+    )
 
 
 class Udvikling(pa.DataFrameModel):
@@ -145,23 +138,13 @@ class Udvikling(pa.DataFrameModel):
         coerce = True
         unique = ["tabel", "periode", "omraade_kode", "ydelsesgruppe_kode", "opdeling", "kilde", "maal", "horisont"]
 
-    @pa.dataframe_check
-    def no_change_without_an_earlier_figure(cls, df: DataFrame) -> Series[bool]:
-        # Null, never 0: a change exists exactly when the earlier figure does.
-        return df["forskel"].isna() == df["tidligere_vaerdi"].isna()
-
-    @pa.dataframe_check
-    def forskel_is_vaerdi_minus_tidligere(cls, df: DataFrame) -> Series[bool]:
-        expected = df["vaerdi"] - df["tidligere_vaerdi"]
-        return df["forskel"].isna() | ((df["forskel"] - expected).abs() <= 1e-4 + TOLERANCE)
-
-    @pa.dataframe_check
-    def per_cent_only_for_counts(cls, df: DataFrame) -> Series[bool]:
-        return df["forskel_pct"].isna() | ((df["enhed"] == "antal") & df["forskel"].notna())
-
-    @pa.dataframe_check
-    def earlier_period_is_earlier(cls, df: DataFrame) -> Series[bool]:
-        # Both ids of one type sort as text in time order (2025M12 < 2026M03, 2019QMAT04 < 2020QMAT02).
-        return (df["tidligere_periode"] < df["periode"]) & (
-            df["tidligere_periode"].str.len() == df["periode"].str.len()
-        )
+    # Null, never 0: a change exists exactly when the earlier figure does.
+    no_change_without_an_earlier_figure = rows_satisfy("(forskel is null) = (tidligere_vaerdi is null)")
+    forskel_is_vaerdi_minus_tidligere = rows_satisfy(
+        f"forskel is null or abs(forskel - (vaerdi - tidligere_vaerdi)) <= {ROUNDING_ALLOWED}"
+    )
+    per_cent_only_for_counts = rows_satisfy("forskel_pct is null or (enhed = 'antal' and forskel is not null)")
+    # Both ids of one type sort as text in time order (2025M12 < 2026M03, 2019QMAT04 < 2020QMAT02).
+    earlier_period_is_earlier = rows_satisfy(
+        "tidligere_periode < periode and length(tidligere_periode) = length(periode)"
+    )

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing.pandas import DataFrame, Series
+from pandera.typing.pandas import Series
 
 from schemas.codelists import DATAGRUNDLAG, PERIODE_PATTERNS
+from schemas.sql_checks import rows_satisfy
 from warehouse.tilsyn import ANDEL, KRAV_STATUS, SAMMENLIGNING, load_rules
 
 MAALINGER = tuple(load_rules().maalinger)
 FOKUSMAAL = ("samtaler", "tilbud")
 STATUSSER = tuple(sorted(set(load_rules().status.values())))
 KOMMUNE = r"^\d{3}$"
+MET_AT_MOST_ELIGIBLE = "opfyldt <= berettigede"
 
 
 class TilsynTaelling(pa.DataFrameModel):
@@ -34,9 +36,7 @@ class TilsynTaelling(pa.DataFrameModel):
         coerce = True
         unique = ["periode", "omraade_kode", "maaling"]
 
-    @pa.dataframe_check
-    def met_at_most_eligible(cls, df: DataFrame) -> Series[bool]:
-        return df["opfyldt"] <= df["berettigede"]
+    met_at_most_eligible = rows_satisfy(MET_AT_MOST_ELIGIBLE)
 
 
 class TilsynFokusmaal(pa.DataFrameModel):
@@ -74,13 +74,8 @@ class TilsynFokusmaal(pa.DataFrameModel):
         coerce = True
         unique = ["periode", "omraade_kode", "fokusmaal"]
 
-    @pa.dataframe_check
-    def krav_only_before_december(cls, df: DataFrame) -> Series[bool]:
-        return df["krav_pct"].isna() | (df["maaned"] < 12)
-
-    @pa.dataframe_check
-    def met_at_most_eligible(cls, df: DataFrame) -> Series[bool]:
-        return df["opfyldt"] <= df["berettigede"]
+    krav_only_before_december = rows_satisfy("krav_pct is null or maaned < 12")
+    met_at_most_eligible = rows_satisfy(MET_AT_MOST_ELIGIBLE)
 
 
 class TilsynStatus(pa.DataFrameModel):
@@ -108,7 +103,7 @@ class TilsynStatus(pa.DataFrameModel):
         coerce = True
         unique = ["aar", "omraade_kode"]
 
-    @pa.dataframe_check
-    def no_status_without_its_inputs_unless_they_agree(cls, df: DataFrame) -> Series[bool]:
-        # a null status must say why
-        return df["status"].notna() | df["status_begrundelse"].str.startswith("ukendt")
+    # a null status must say why
+    no_status_without_its_inputs_unless_they_agree = rows_satisfy(
+        "status is not null or starts_with(status_begrundelse, 'ukendt')"
+    )

@@ -21,7 +21,6 @@ import responses
 
 from pipelines import settings
 from pipelines.definitions import make_definitions
-from pipelines.partitions import all_partitions_tags
 from pipelines.sources import http
 
 SAMPLE_DIR = settings.SAMPLE_DIR
@@ -66,7 +65,6 @@ def run_job(warehouse: Path, sample_dir: Path | None = None, benchmark_only: boo
         return defs.resolve_job_def("refresh_all").execute_in_process(
             instance=instance,
             run_config=QUIET,
-            tags=all_partitions_tags(),
             raise_on_error=False,
             asset_selection=benchmark_slice(defs) if benchmark_only else None,
         )
@@ -193,7 +191,7 @@ def run_assets() -> Callable[..., dg.ExecuteInProcessResult]:
             return defs.resolve_job_def("refresh_all").execute_in_process(
                 instance=instance,
                 run_config=QUIET,
-                tags=tags if tags is not None else all_partitions_tags(),
+                tags=tags or {},
                 raise_on_error=False,
                 asset_selection=list(keys),
             )

@@ -51,7 +51,7 @@ def test_ledighed_builds_regions_from_their_kommuner(facts):
 
 
 def read_table_kommuner() -> pd.DataFrame:
-    from assets.core import build_dim_omraade
+    from warehouse.dimensions import build_dim_omraade
     from pipelines.resources.reference import ReferenceData
 
     dim = build_dim_omraade(ReferenceData().table("kommuner"))

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from assets.core import build_dim_omraade, build_medlemskab
+from warehouse.dimensions import build_dim_omraade, build_medlemskab
 from pipelines.settings import REFERENCE_DIR
 from pipelines.sources.personer import week_number
 from warehouse import forloeb

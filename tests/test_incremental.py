@@ -20,7 +20,7 @@ from conftest import read_table
 from pandas.testing import assert_frame_equal
 
 from pipelines.definitions import make_definitions
-from pipelines.partitions import monthly, range_tags
+from pipelines.months import current_month, months_tags, shift_month
 from pipelines.resources.landing import LandingStore
 from pipelines.sources.jobindsats import JobindsatsSnapshotClient
 from pipelines.sources.jobindsats_parser import table_specs
@@ -68,8 +68,7 @@ def sha256(path: Path) -> str:
 
 
 def last_months(n: int) -> dict[str, str]:
-    keys = monthly.get_partition_keys()
-    return range_tags(keys[-n], keys[-1])
+    return months_tags(shift_month(current_month(), 1 - n), current_month())
 
 
 # --- (a) a revision ---------------------------------------------------------------------------------
@@ -116,7 +115,7 @@ def test_a_revision_lands_beside_the_old_body_and_moves_only_the_revised_rows(go
 
 
 @pytest.mark.skipif("y60j01" not in table_specs(), reason="no monthly table y60j01 in the config")
-def test_a_revision_of_a_monthly_table_in_a_partition_range(good_copy, sample_copy, run_assets):
+def test_a_revision_of_a_monthly_table_in_a_month_range(good_copy, sample_copy, run_assets):
     """A monthly table re-run over 2026-03..2026-06 with 2026M05 Herning revised: one row revised."""
     before = read_table(good_copy, "staging.jobindsats_y60j01", "periode, omraade_kode")
 
@@ -129,14 +128,14 @@ def test_a_revision_of_a_monthly_table_in_a_partition_range(good_copy, sample_co
     old_value = before.set_index(["periode", "omraade_navn"]).loc[("2026M05", "Herning")]
 
     result = run_assets(
-        good_copy, [LANDING_Y60J01, STAGING_Y60J01], tags=range_tags("2026-03-01", "2026-06-01"), sample_dir=sample
+        good_copy, [LANDING_Y60J01, STAGING_Y60J01], tags=months_tags("2026M03", "2026M06"), sample_dir=sample
     )
 
     assert result.success
     assert len(bodies(good_copy, "jobindsats", "y60j01")) == 2
     landing = metadata(result, LANDING_Y60J01)
     staging = metadata(result, STAGING_Y60J01)
-    assert len(landing) == len(staging) == 4  # one event per partition of the single run
+    assert len(landing) == len(staging) == 1  # one event per asset and run, whatever its months
     assert {m["periods"] for m in landing} == {"2026M03, 2026M04, 2026M05, 2026M06"}
     assert {m["rows_new_or_revised"] for m in staging} == {1}
     after = read_table(good_copy, "staging.jobindsats_y60j01", "periode, omraade_kode")
@@ -247,10 +246,7 @@ def test_run_plan_is_the_landing_asset_and_everything_downstream(asset_graph):
     assert [k for k in keys if k.path[0] in {"landing", "staging"}] == [LANDING_Y30R21, STAGING_Y30R21]
     assert dg.AssetKey(["mart", "dim_omraade"]) not in keys
     assert tags == last_months(4)
-    assert tags == {
-        "dagster/asset_partition_range_start": monthly.get_partition_keys()[-4],
-        "dagster/asset_partition_range_end": monthly.get_partition_keys()[-1],
-    }
+    assert tags == {"jobindblik/months": f"{shift_month(current_month(), -3)}..{current_month()}"}
 
 
 def test_run_plan_for_a_statbank_release(asset_graph):
@@ -264,7 +260,7 @@ def test_run_plan_for_a_statbank_release(asset_graph):
 def test_run_plan_range_covers_the_monthly_periods_given(asset_graph):
     _, tags = run_plan([STAGING_Y30R21], asset_graph, *month_span(["2024M05", "2024M02", "2024M03"]))
 
-    assert tags == range_tags("2024-02-01", "2024-05-01")
+    assert tags == months_tags("2024M02", "2024M05")
 
 
 def test_run_plan_range_falls_back_to_the_last_months_without_monthly_periods(asset_graph):
@@ -273,23 +269,15 @@ def test_run_plan_range_falls_back_to_the_last_months_without_monthly_periods(as
     assert quarterly == last_months(4)
 
 
-def test_every_month_from_2007_is_a_partition_an_extract_or_backfill_can_run_over(asset_graph):
+def test_every_month_from_2007_is_a_month_an_extract_or_backfill_can_run_over(asset_graph):
     from pipelines.cli import _month
 
     _, tags = run_plan([STAGING_Y30R21], asset_graph, *month_span(["2010M01", "2007M01"]))
 
-    assert tags == range_tags("2007-01-01", "2010-01-01")
+    assert tags == months_tags("2007M01", "2010M01")
     assert _month("2007M01") == "2007M01"
-    with pytest.raises(argparse.ArgumentTypeError, match="from 2007-01 on"):
+    with pytest.raises(argparse.ArgumentTypeError, match="from 2007M01 on"):
         _month("2006M12")
-
-
-def test_a_full_sample_run_covers_the_months_the_sample_offers():
-    from pipelines.whats_new import offered_month_tags
-
-    defs = make_definitions(Path("unused.duckdb"), "sample")
-
-    assert offered_month_tags(defs.resources["jobindsats"]) == range_tags("2021-07-01", "2026-07-01")
 
 
 def test_an_ingested_extract_does_not_make_a_table_new(good_copy):
@@ -347,3 +335,36 @@ def test_cli_run_only_new_after_a_full_run_says_nothing_new(good_copy):
     assert "jobindblik run (sample, only new): nothing new, checked in" in done.stdout
     landing_after = sorted(str(p.relative_to(good_copy.parent)) for p in (good_copy.parent / "landing").rglob("*"))
     assert landing_after == landing_before
+
+
+def test_a_months_backfill_touches_only_the_monthly_tables_and_leaves_every_figure_as_a_full_run_made_it(good_copy):
+    """`run --months` rebuilds the monthly tables and what depends on them over two months; with the same
+    data every mart row equals the full run's, mart.udvikling included, and the quarterly tables are not run."""
+    tables = ["mart.ledighed", "mart.fuldtidspersoner", "mart.udvikling", "mart.noegletal", "mart.varigheder"]
+    before = {t: in_order(read_table(good_copy, t)) for t in tables}
+    env = {k: v for k, v in os.environ.items() if k not in {"DAGSTER_HOME", "JOBINDBLIK_SOURCE", "JOBINDSATS_TOKEN"}}
+    env.update(JOBINDBLIK_WAREHOUSE=str(good_copy), PYTHONPATH=str(REPO))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "run", "--months", "2026M05", "2026M06"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "mart__ledighed done" in done.stderr and "mart__udvikling done" in done.stderr
+    assert "mart__varigheder" not in done.stderr and "staging__jobindsats_y30r21" not in done.stderr
+    for table in tables:
+        after = in_order(read_table(good_copy, table))
+        assert len(after) == len(before[table]), table
+        assert_frame_equal(
+            after, before[table], check_exact=False, obj=table)
+
+
+def in_order(frame):
+    """Rows in the order of all their values, so two builds of a table compare row by row."""
+    keys = [c for c in frame.columns if c != "aendret_tid"]
+    return frame[keys].sort_values(keys, na_position="first").reset_index(drop=True)

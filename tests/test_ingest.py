@@ -208,7 +208,7 @@ def test_a_bad_file_in_a_users_own_inbox_folder_is_left_in_place(tmp_path, landi
 
 
 def test_an_unchanged_extract_does_not_take_its_periods_back_from_a_newer_body(tmp_path, landing, validator):
-    from assets.staging import layers_for
+    from pipelines.staging import layers_for
 
     path = write(tmp_path / "y30r21_udtraek.csv", y30r21_text())
     assert ingest_file(path, landing, validator).status == "landed"

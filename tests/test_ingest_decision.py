@@ -220,12 +220,12 @@ def test_an_api_body_with_a_future_period_names_the_request_and_row():
         to_frame(columns, rows, spec, "GET /v3/data/y25i01")
 
 
-def test_the_dimension_of_periods_and_the_partitions_start_in_2007(good_run):
-    from pipelines.partitions import monthly
+def test_the_dimension_of_periods_and_the_months_of_a_run_start_in_2007(good_run):
+    from pipelines.months import run_months
 
     periode = read_table(good_run[0], "mart.dim_periode")
 
-    assert monthly.get_first_partition_key() == "2007-01-01"
+    assert run_months({})[0] == "2007M01"
     for periodetype, first in {"M": "2007M01", "Q": "2007Q01", "QMAT": "2007QMAT01", "Y": "2007"}.items():
         assert periode[periode["periodetype"] == periodetype]["periode"].min() == first
 

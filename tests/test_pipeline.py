@@ -10,7 +10,8 @@ from pandas.testing import assert_frame_equal
 
 from pipelines.definitions import make_definitions
 from pipelines.resources.landing import LandingStore
-from schemas.registry import model_for, to_schema
+from schemas.types import to_schema
+from warehouse.marts import model_for
 
 BENCHMARK_ORDER = "periode, ydelsesgruppe_kode, omraade_kode"
 STAGING_ORDER = "periode, omraade_kode, ydelsesgruppe"

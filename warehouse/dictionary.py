@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from schemas.registry import Schema, to_schema
+from schemas.types import Schema, to_schema
 from warehouse.diskretionering import FLAG, FLAG_COLUMNS, Config
 from warehouse.tables import columns_of
 

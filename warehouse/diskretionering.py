@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from schemas.registry import Schema, to_schema
+from schemas.types import Schema, to_schema
 
 CONFIG = Path(__file__).resolve().parents[1] / "pipelines" / "config" / "diskretionering.toml"
 FLAG = "diskretioneret"

@@ -7,9 +7,8 @@ Input, in the `person` schema (never published: warehouse/publish.py serves `mar
 - `person.udtraek(kilde, kommune_kode, datagrundlag, horisont, foerste_uge, sidste_uge)`: per source
   ('fagsystem', 'dream') the kommuner the extracts cover and how far they reach.
 Persons are integers (`person_nr`), groups small integers: the sorts and joins over a billion
-person-weeks stay narrow. One SQL model per file in warehouse/forloeb/; every area comes from
-warehouse/aggregate.py's `with_aggregates`, after each covered kommune has a row (0 when none of its
-persons had that combination): an area is summed only when the extracts cover all its kommuner.
+person-weeks stay narrow. One SQL model per file in warehouse/forloeb/; every area is summed from the kommuner through
+mart.omraade_medlemskab, only where the extracts cover all its kommuner (`_areas`).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.settings import PROJECT_ROOT, REFERENCE_DIR
-from warehouse.aggregate import with_aggregates
+from warehouse.aggregate import weakest_datagrundlag_of_members
 
 MODELS = Path(__file__).resolve().parent / "forloeb"
 CONFIG = PROJECT_ROOT / "pipelines" / "config" / "forloeb.toml"
@@ -59,6 +58,16 @@ def create_inputs(conn: duckdb.DuckDBPyConnection) -> None:
         "create table if not exists person.udtraek (kilde varchar, kommune_kode varchar, datagrundlag varchar, "
         "horisont date, foerste_uge integer, sidste_uge integer)"
     )
+    conn.execute(
+        "create table if not exists person.dream_forloeb (person_nr integer, gruppe_nr utinyint, kommune_kode varchar, "
+        "start_uge integer, slut_uge integer, uger_paa_ydelse bigint, aaben boolean)"
+    )
+
+
+def prepare(conn: duckdb.DuckDBPyConnection) -> None:
+    """What a mart builder needs before it queries: the person tables (empty before any person data) and code lists."""
+    create_inputs(conn)
+    load_code_lists(conn)
 
 
 def load_code_lists(conn: duckdb.DuckDBPyConnection) -> None:
@@ -104,30 +113,43 @@ def build_spells(conn: duckdb.DuckDBPyConnection, gap: int) -> None:
     conn.execute(model("dream_forloeb"), {"gap": gap})
 
 
-def per_covered_kommune(base: str, keys: list[str], counts: list[str], means: list[str] | None = None) -> str:
-    """SQL: `base`'s kommune rows with a 0 row for every kommune its source's extracts cover and lack the key.
+def _areas(base: str, keys: list[str], counts: list[str], means: dict[str, str] | None = None) -> str:
+    """SQL: `base`'s kommune rows and every area's rows, summed from the kommuner through the coverage join.
 
     `base` has `omraade_kode` (a kommune), `kilde` ('fagsystem' or 'dream'), the `keys`, the `counts` and the
-    `means`; the result adds each kommune's `datagrundlag` from person.udtraek.
+    `means` (each weighted by the named count). A covered kommune without a row for a key has none of those
+    persons, so an area is summed when the extracts of its kilde cover every kommune of it (person.udtraek),
+    else its counts are empty: aggregate.py's rule (a kommune without a value empties the area), with "has a
+    value" meaning "is covered". The columns are those of `with_aggregates`.
     """
-    means = means or []
-    same = " and ".join(f"b.{k} = n.{k}" for k in keys)
+    means = means or {}
+    b_keys = ", ".join(f"b.{k}" for k in keys)
+    full = "d.daekkede = d.antal_kommuner"
+    summed = [f"case when {full} then sum(b.{c}) end as {c}" for c in counts]
+    weighted = [f"case when {full} then sum(b.{c} * b.{w}) / nullif(sum(b.{w}), 0) end as {c}" for c, w in means.items()]
     return f"""
     with b as ({base}),
-    noegler as (select distinct kilde, {", ".join(keys)} from b)
-    select {", ".join(f"n.{k}" for k in keys)}, n.kilde, x.kommune_kode as omraade_kode,
-        {", ".join([*(f"coalesce(b.{c}, 0) as {c}" for c in counts), *(f"b.{m}" for m in means)])},
-        x.datagrundlag
-    from noegler as n
-    join person.udtraek as x on x.kilde = n.kilde
-    left join b on b.omraade_kode = x.kommune_kode and b.kilde = n.kilde and {same}"""
-
-
-def _areas(base: str, keys: list[str], counts: list[str], means: dict[str, str] | None = None) -> str:
-    """Every area's rows: kommuner densified over the covered ones, then aggregate.py's areas; zero rows dropped."""
-    dense = per_covered_kommune(base, keys, counts, list(means or {}))
-    aggregated = with_aggregates(dense, keys, counts, means=means)
-    return f"select * from ({aggregated}) where {counts[0]} is distinct from 0"
+    daekning as (  -- per area and kilde: its kommuner, how many of them the extracts cover, the weakest grundlag
+        select m.omraade_kode, x.kilde, any_value(n.antal_kommuner) as antal_kommuner, count(*) as daekkede,
+            {weakest_datagrundlag_of_members("x.datagrundlag")} as datagrundlag
+        from mart.omraade_medlemskab as m
+        join person.udtraek as x on x.kommune_kode = m.kommune_kode
+        join (select omraade_kode, count(*) as antal_kommuner from mart.omraade_medlemskab group by all) as n
+            using (omraade_kode)
+        group by m.omraade_kode, x.kilde
+    )
+    select b.*, x.datagrundlag, 'kilde' as aggregering, cast(null as double) as kommunesum,
+        cast(null as double) as forskel_kommunesum, cast(null as bigint) as antal_kommuner,
+        cast(null as bigint) as antal_kommuner_med_vaerdi
+    from b join person.udtraek as x on x.kilde = b.kilde and x.kommune_kode = b.omraade_kode
+    union all by name
+    select m.omraade_kode, {b_keys}, b.kilde, {", ".join([*summed, *weighted])}, d.datagrundlag,
+        'kommunesum' as aggregering, case when {full} then sum(b.{counts[0]}) end as kommunesum,
+        cast(null as double) as forskel_kommunesum, d.antal_kommuner, d.daekkede as antal_kommuner_med_vaerdi
+    from b
+    join mart.omraade_medlemskab as m on m.kommune_kode = b.omraade_kode
+    join daekning as d on d.omraade_kode = m.omraade_kode and d.kilde = b.kilde
+    group by m.omraade_kode, {b_keys}, b.kilde, d.antal_kommuner, d.daekkede, d.datagrundlag"""
 
 
 def vandringer_maalgruppe_sql(look_back: int) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from schemas.registry import Schema
+from schemas.types import Schema
 from warehouse.diskretionering import Config, copy_suppressed
 
 SERVED_SCHEMAS = ("mart",)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipelines.months import shift_month
 from warehouse.aggregate import weakest_datagrundlag
 
 MAANEDER = {"3m": 3, "6m": 6, "12m": 12}
@@ -58,7 +59,8 @@ class Kilde:
         if self.gruppe_navn is None:
             gruppe, join = "f.ydelsesgruppe_kode", ""
         else:
-            gruppe = "g.ydelsesgruppe_kode"
+            # A case system's målgruppe (kilde fagsystem, warehouse/forloeb.py) has no code: its label stands in.
+            gruppe = f"coalesce(g.ydelsesgruppe_kode, case when f.kilde = 'fagsystem' then f.{self.gruppe_navn} end)"
             join = (
                 "left join mart.dim_ydelsesgruppe as g "
                 f"on g.gruppering = 'offentligt_forsoergede' and g.ydelsesgruppe = f.{self.gruppe_navn}"
@@ -126,8 +128,8 @@ def earlier_period_sql(periodetype: str, column: str, months: str) -> str:
     raise ValueError(f"no earlier-period rule for period type {periodetype!r}")
 
 
-def udvikling_sql(kilde: Kilde) -> str:
-    """The development rows of one source table."""
+def udvikling_sql(kilde: Kilde, periods: list[str] | None = None) -> str:
+    """The development rows of one source table (of `periods` only, when given)."""
     maal_values = ", ".join(f"('{m}', '{enhed}', {str(relativ).lower()})" for m, (enhed, relativ) in kilde.maal.items())
     horisont_values = ", ".join(f"('{h}', {n})" for h, n in HORISONTER[kilde.periodetype].items())
     return f"""
@@ -155,9 +157,31 @@ def udvikling_sql(kilde: Kilde) -> str:
     left join v as t
         on t.periode = nu.tidligere_periode and t.omraade_kode = nu.omraade_kode
         and t.ydelsesgruppe_kode = nu.ydelsesgruppe_kode and t.kilde = nu.kilde and t.navn = nu.navn
-        and t.opdeling is not distinct from nu.opdeling)"""
+        and t.opdeling is not distinct from nu.opdeling
+    {"" if periods is None else f"where nu.periode in ({', '.join(repr(p) for p in periods)})"})"""
 
 
 def sql() -> str:
     """mart.udvikling: every source table's development rows."""
     return "\nunion all\n".join(udvikling_sql(k) for k in KILDER)
+
+
+def scoped(tables: set[str] | None, months: list[str] | None) -> tuple[str, str]:
+    """The rows a run that rebuilt `tables` (None: all) over `months` (None: all) changes: (query, where).
+
+    A monthly table's change in month m moves its rows for m and the months 3, 6 and 12 after it, which
+    compare with m; a quarterly table, or one rebuilt whole, moves all its rows; the others none.
+    """
+    parts, conditions = [], []
+    for kilde in KILDER:
+        if tables is not None and kilde.tabel not in tables:
+            continue
+        periods = None
+        if months is not None and kilde.periodetype == "M":
+            periods = sorted({shift_month(m, k) for m in months for k in (0, *MAANEDER.values())})
+        parts.append(udvikling_sql(kilde, periods))
+        within = "" if periods is None else f" and periode in ({', '.join(repr(p) for p in periods)})"
+        conditions.append(f"(tabel = '{kilde.tabel}'{within})")
+    if not parts:
+        return "select * from mart.udvikling where false", "false"
+    return "\nunion all\n".join(parts), " or ".join(conditions)

@@ -111,13 +111,14 @@ def select_periods(
 ) -> list[str]:
     """Which periods to ask for.
 
-    `wanted` (a backfill or partition range) takes what the source has of it. Otherwise the
+    `wanted` (a run's month range) takes what the source has of it. Otherwise the
     load is incremental: everything newer than the warehouse holds, plus the last `revisit`
     periods it holds again, because jobindsats revises recent months.
     """
     offered = sorted(set(available))
     if wanted is not None:
-        return [p for p in offered if p in set(wanted)]
+        wanted = set(wanted)
+        return [p for p in offered if p in wanted]
     if held_latest is None:
         return offered
     if revisit <= 0:

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from pipelines.partitions import FIRST_YEAR, TIMEZONE
+from pipelines.months import FIRST_YEAR, TIMEZONE
 from schemas.codelists import PERIODE_PATTERNS
 
 DST_QUARTER = re.compile(r"^(\d{4})K(\d)$")

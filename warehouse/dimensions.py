@@ -1,19 +1,16 @@
-"""Core reference dimensions: areas, benefit groups and periods."""
+"""The reference dimensions as frames: areas, the kommuner of each aggregate area, periods.
+
+Built from the kommune master data in data/reference (pipelines/resources/reference.py) and the
+calendar; staging also reads `area_codes` and `group_labels` to map source labels to codes.
+"""
+
+from __future__ import annotations
 
 from datetime import date
 
-import dagster as dg
 import pandas as pd
 
-from assets.checks import pandera_check
-from assets.metadata import table_metadata
-from pipelines.partitions import FIRST_YEAR
-from pipelines.resources.reference import ReferenceData
-from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from schemas.codelists import HELE_LANDET
-from schemas.dimensions import DimOmraade, DimPeriode, DimVarighedsinterval, DimYdelsesgruppe, OmraadeMedlemskab
-from schemas.validation import validate
-from warehouse.tables import replace_rows
 
 # The levels whose names appear as areas in source data (kommunegrupper and landsdele do not).
 AREA_LEVELS = ("land", "region", "rar", "kommune")
@@ -137,79 +134,3 @@ def build_dim_periode(first_year: int, last_year: int) -> pd.DataFrame:
     )
     frame["aar"] = frame["periode"].str[:4].astype(int)
     return frame
-
-
-def _write(warehouse: WarehouseResource, table: str, frame: pd.DataFrame, model) -> dg.MaterializeResult:
-    frame = validate(model, frame, table)
-    with warehouse.connect() as conn:
-        replace_rows(conn, table, frame, model)
-    return dg.MaterializeResult(metadata=table_metadata(frame, table))
-
-
-@dg.asset(
-    key=["mart", "dim_omraade"],
-    group_name="core",
-    kinds={"duckdb", "pandas"},
-    pool=WRITER_POOL,
-    description="Areas: hele landet, 5 regions, 11 landsdele, 8 RAR, 5 kommunegrupper and the 98 kommuner.",
-)
-def dim_omraade(warehouse: WarehouseResource, reference: ReferenceData) -> dg.MaterializeResult:
-    return _write(warehouse, "mart.dim_omraade", build_dim_omraade(reference.table("kommuner")), DimOmraade)
-
-
-@dg.asset(
-    key=["mart", "omraade_medlemskab"],
-    deps=[dim_omraade],
-    group_name="core",
-    kinds={"duckdb", "pandas"},
-    pool=WRITER_POOL,
-    description="Which kommuner make up each aggregate area: the bridge facts are summed through.",
-)
-def omraade_medlemskab(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    with warehouse.connect() as conn:
-        dim = conn.execute("select * from mart.dim_omraade").df()
-    return _write(warehouse, "mart.omraade_medlemskab", build_medlemskab(dim), OmraadeMedlemskab)
-
-
-@dg.asset(
-    key=["mart", "dim_ydelsesgruppe"],
-    group_name="core",
-    kinds={"duckdb", "pandas"},
-    pool=WRITER_POOL,
-    description="The benefit groups, with jobindsats' label for each and the group it belongs to.",
-)
-def dim_ydelsesgruppe(warehouse: WarehouseResource, reference: ReferenceData) -> dg.MaterializeResult:
-    frame = reference.table("ydelsesgrupper").replace({"": None})
-    return _write(warehouse, "mart.dim_ydelsesgruppe", frame, DimYdelsesgruppe)
-
-
-@dg.asset(
-    key=["mart", "dim_varighedsinterval"],
-    group_name="core",
-    kinds={"duckdb", "pandas"},
-    pool=WRITER_POOL,
-    description="The duration intervals jobindsats counts forløb in, with their bounds in weeks.",
-)
-def dim_varighedsinterval(warehouse: WarehouseResource, reference: ReferenceData) -> dg.MaterializeResult:
-    frame = reference.table("varighedsintervaller").replace({"": None})
-    return _write(warehouse, "mart.dim_varighedsinterval", frame, DimVarighedsinterval)
-
-
-@dg.asset(
-    key=["mart", "dim_periode"],
-    group_name="core",
-    kinds={"duckdb", "pandas"},
-    pool=WRITER_POOL,
-    description=f"M, Q, QMAT, Y and MYTD periods from {FIRST_YEAR} to next year, with start and end dates.",
-)
-def dim_periode(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    return _write(warehouse, "mart.dim_periode", build_dim_periode(FIRST_YEAR, date.today().year + 1), DimPeriode)
-
-
-core_checks = [
-    pandera_check(dim_omraade.key, "mart.dim_omraade", DimOmraade),
-    pandera_check(dim_ydelsesgruppe.key, "mart.dim_ydelsesgruppe", DimYdelsesgruppe),
-    pandera_check(omraade_medlemskab.key, "mart.omraade_medlemskab", OmraadeMedlemskab),
-    pandera_check(dim_varighedsinterval.key, "mart.dim_varighedsinterval", DimVarighedsinterval),
-    pandera_check(dim_periode.key, "mart.dim_periode", DimPeriode),
-]
