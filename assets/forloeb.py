@@ -101,19 +101,7 @@ def forloeb_input(warehouse: WarehouseResource) -> dg.MaterializeResult:
             first, last = landed.meta["horizon_weeks"]
             conn.executemany("insert into person.udtraek values ('dream', ?, ?, null, ?, ?)",
                              [[k, landed.meta["datagrundlag"], first, last] for k in kommuner])
-        conn.execute(
-            "create table person.personer as select person_id, row_number() over (order by person_id)::integer "
-            "as person_nr from (select person_id from fagsystem_rows union select person_id from dream_rows)"
-        )
-        conn.execute(
-            "insert into person.maalgruppeforloeb select row_number() over (order by p.person_nr, f.startdato, "
-            "f.maalgruppe), p.person_nr, f.kommune_kode, f.maalgruppe, f.startdato, f.slutdato "
-            "from fagsystem_rows as f join person.personer as p using (person_id)"
-        )
-        conn.execute(
-            "insert into person.dream_uger select p.person_nr, d.kommune_kode, d.uge, d.kode "
-            "from dream_rows as d join person.personer as p using (person_id)"
-        )
+        engine.load_persons(conn)
         conn.execute("commit")
         counts = conn.execute(
             "select (select count(*) from person.maalgruppeforloeb), (select count(*) from person.dream_uger)"

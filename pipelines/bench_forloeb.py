@@ -59,36 +59,41 @@ def _code_sql(person: str, block: str) -> str:
     return f"case when {h} < 50 then null {' '.join(cases)} else {CODES[0][0]} end"
 
 
-def generate(conn: duckdb.DuckDBPyConnection, tmp: Path, persons: int, weeks: int) -> tuple[Path, Path]:
-    """The DREAM extract (wide Parquet) and the case-system extract (Parquet) for `persons` × `weeks`."""
-    columns = week_columns(weeks)
-    kommuner = [code for code in forloeb_kommuner()]
+def generate(conn: duckdb.DuckDBPyConnection, tmp: Path, persons: int, weeks: int, subset: int) -> dict[str, Path]:
+    """The DREAM and case-system extracts as landing holds them (pseudonymised rows, DREAM long), in Parquet.
+
+    Also the same files for the first `subset` persons (the pandas comparison's rows).
+    """
+    first_week = min(week_columns(1).values())
+    kommuner = forloeb_kommuner()
     conn.execute(f"create or replace temp table bench_kommuner as select unnest({kommuner}) as kode, "
                  f"generate_subscripts({kommuner}, 1) - 1 as i")
-    cells = ", ".join(
-        f"{_code_sql('p', f'({i} + p % 8) // 8')}::smallint as {name}" for i, name in enumerate(columns)
-    )
-    dream = tmp / "dream.parquet"
+    # A pseudonym is 64 hex characters (HMAC-SHA256), as landing holds it.
     conn.execute(
-        f"copy (select p as person_id, k.kode as kommune, {cells} from range({persons}) as r(p) "
-        f"join bench_kommuner as k on k.i = p % {len(kommuner)}) to '{dream}' (format parquet)"
+        f"create or replace temp table bench_personer as select p, sha256(p::varchar) as person_id, "
+        f"k.kode as kommune_kode from range({persons}) as r(p) join bench_kommuner as k on k.i = p % {len(kommuner)}"
     )
-    first = dt.date.fromisocalendar(FIRST_YEAR, 1, 1)
+    start = dt.date.fromisocalendar(FIRST_YEAR, 1, 1)
     days = weeks * 7
-    fagsystem = tmp / "fagsystem.parquet"
-    conn.execute(
-        f"""copy (
-            select p as person_id, k.kode as kommune, g.maalgruppe,
-                date '{first}' + (hash(p, n, 1) % {days})::integer as startdato,
-                case when hash(p, n, 2) % 4 > 0 then date '{first}' + (hash(p, n, 1) % {days})::integer
+    queries = {
+        "dream": f"""select b.person_id, b.kommune_kode, {first_week} + w as uge, kode::smallint as kode
+            from (select b.*, w, {_code_sql('p', '(w + p % 8) // 8')} as kode
+                  from bench_personer as b, range({weeks}) as r(w) {{only}}) as b
+            where kode is not null""",
+        "fagsystem": f"""select b.person_id, b.kommune_kode, g.maalgruppe,
+                date '{start}' + (hash(p, n, 1) % {days})::integer as startdato,
+                case when hash(p, n, 2) % 4 > 0 then date '{start}' + (hash(p, n, 1) % {days})::integer
                     + (hash(p, n, 3) % 200)::integer end as slutdato
-            from range({persons}) as r(p), range(1 + p % 3) as f(n)
-            join bench_kommuner as k on k.i = p % {len(kommuner)}
+            from (select * from bench_personer {{only}}) as b, range(1 + p % 3) as f(n)
             join (select maalgruppe, row_number() over () - 1 as i from read_csv('{REFERENCE_DIR}/maalgrupper.csv'))
-                as g on g.i = hash(p, n, 4) % 24
-        ) to '{fagsystem}' (format parquet)"""
-    )
-    return dream, fagsystem
+                as g on g.i = hash(p, n, 4) % 24""",
+    }
+    files = {}
+    for name, query in queries.items():
+        for suffix, only in (("", "where true"), ("_subset", f"where p < {subset}")):
+            files[name + suffix] = tmp / f"{name}{suffix}.parquet"
+            conn.execute(f"copy ({query.format(only=only)}) to '{files[name + suffix]}' (format parquet)")
+    return files
 
 
 def forloeb_kommuner() -> list[str]:
@@ -103,31 +108,26 @@ def dimensions(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("create or replace table mart.omraade_medlemskab as select * from medlemskab")
 
 
-def run_engine(conn: duckdb.DuckDBPyConnection, dream: Path, fagsystem: Path, weeks: dict[str, int],
-               person_limit: int | None = None) -> float:
-    """Read the extracts and build every mart's rows; the seconds it took."""
-    config = forloeb.load_config()
-    started = time.perf_counter()
+def load(conn: duckdb.DuckDBPyConnection, dream: Path, fagsystem: Path, weeks: int) -> None:
+    """What the forløb_input asset does with landed files: the person tables, persons as integers."""
     forloeb.create_inputs(conn)
-    only = f"where person_id < {person_limit}" if person_limit is not None else ""
-    mapping = ", ".join(f"('{name}', {number})" for name, number in weeks.items())
-    conn.execute(
-        f"""insert into person.dream_uger
-        select person_id::integer, kommune, w.uge, kode
-        from (unpivot (select * from read_parquet('{dream}') {only}) on columns('^y_') into name kolonne value kode)
-        join (values {mapping}) as w(kolonne, uge) using (kolonne)"""
-    )
-    conn.execute(
-        f"""insert into person.maalgruppeforloeb
-        select row_number() over (), person_id::integer, kommune, maalgruppe, startdato, slutdato
-        from read_parquet('{fagsystem}') {only}"""
-    )
-    first, last = min(weeks.values()), max(weeks.values())
+    conn.execute(f"create or replace temp view dream_rows as select * from read_parquet('{dream}')")
+    conn.execute(f"create or replace temp view fagsystem_rows as select * from read_parquet('{fagsystem}')")
+    columns = week_columns(weeks).values()
+    first, last = min(columns), max(columns)
     conn.execute(
         f"""insert into person.udtraek
         select 'fagsystem', kode, 'sample-synthetic', date '1970-01-05' + 7 * {last} + 6, null, null from bench_kommuner
         union all select 'dream', kode, 'sample-synthetic', null, {first}, {last} from bench_kommuner"""
     )
+    forloeb.load_persons(conn)
+
+
+def run_engine(conn: duckdb.DuckDBPyConnection, dream: Path, fagsystem: Path, weeks: int) -> float:
+    """Read the landed extracts and build every mart's rows; the seconds it took."""
+    config = forloeb.load_config()
+    started = time.perf_counter()
+    load(conn, dream, fagsystem, weeks)
     forloeb.load_code_lists(conn)
     forloeb.build_spells(conn, config["gap"])
     queries = {
@@ -142,10 +142,10 @@ def run_engine(conn: duckdb.DuckDBPyConnection, dream: Path, fagsystem: Path, we
 
 
 def pandas_spells_and_transitions(uger: pd.DataFrame, gap: int) -> pd.DataFrame:
-    """The straightforward pandas way: sort, shift, cumsum for spells; a merge for the status after."""
+    """The straightforward pandas way: sort, diff, cumsum for spells; a merge for the status 1 and 3 months after."""
     uger = uger.sort_values(["person_nr", "gruppe_nr", "uge"])
-    new = uger.groupby(["person_nr", "gruppe_nr"])["uge"].diff().isna() | (uger["uge"].diff() > gap + 1)
-    uger["spell"] = new.cumsum()
+    same = (uger["person_nr"] == uger["person_nr"].shift()) & (uger["gruppe_nr"] == uger["gruppe_nr"].shift())
+    uger["spell"] = (~same | (uger["uge"].diff() > gap + 1)).cumsum()
     spells = uger.groupby("spell").agg(
         person_nr=("person_nr", "first"), gruppe_nr=("gruppe_nr", "first"), start=("uge", "min"),
         slut=("uge", "max"), uger=("uge", "size"), kommune=("kommune_kode", "last"),
@@ -160,33 +160,39 @@ def pandas_spells_and_transitions(uger: pd.DataFrame, gap: int) -> pd.DataFrame:
     return pd.concat(out, axis=1)
 
 
-def pandas_ratio(tmp: Path, dream: Path, fagsystem: Path, weeks: dict[str, int], memory_limit: str) -> float:
-    """pandas time / engine time on the first SUBSET_ROWS person-weeks (all weeks of the first persons)."""
-    limit = max(1, SUBSET_ROWS // len(weeks))
+def pandas_ratio(tmp: Path, files: dict[str, Path], weeks: int, memory_limit: str) -> float:
+    """pandas time / engine time for the same steps (DREAM spells, then the status 1 and 3 months after each)
+    on the same rows (the subset's person-weeks, loaded as integers on both sides)."""
+    gap = forloeb.load_config()["gap"]
     with duckdb.connect(str(tmp / "subset.duckdb")) as conn:
         settings(conn, tmp, memory_limit)
         dimensions(conn)
         conn.execute(f"create temp table bench_kommuner as select unnest({forloeb_kommuner()}) as kode")
-        engine = run_engine(conn, dream, fagsystem, weeks, limit)
+        load(conn, files["dream_subset"], files["fagsystem_subset"], weeks)
+        forloeb.load_code_lists(conn)
+        conn.execute("delete from person.maalgruppeforloeb")  # DREAM only: the steps pandas does
+        started = time.perf_counter()
+        forloeb.build_spells(conn, gap)
+        conn.execute(f"create table efter as {forloeb.vandringer_efter_forloeb_sql()}")
+        engine = time.perf_counter() - started
         uger = conn.execute(
             "select u.person_nr, k.gruppe_nr, u.kommune_kode, u.uge from person.dream_uger as u "
             "join forloeb_dream_koder as k using (kode) where k.gruppe_nr is not null"
         ).df()
     started = time.perf_counter()
-    pandas_spells_and_transitions(uger, forloeb.load_config()["gap"])
+    pandas_spells_and_transitions(uger, gap)
     return (time.perf_counter() - started) / engine
 
 
 def main(persons: int, weeks: int, memory_limit: str = "3GB") -> int:
     with tempfile.TemporaryDirectory(prefix="jobindblik-bench-forloeb-") as name:
         tmp = Path(name)
-        columns = week_columns(weeks)
         with duckdb.connect(str(tmp / "bench.duckdb")) as conn:
             settings(conn, tmp, memory_limit)
-            dream, fagsystem = generate(conn, tmp, persons, weeks)
+            files = generate(conn, tmp, persons, weeks, max(1, SUBSET_ROWS // weeks))
             dimensions(conn)
-            wall = run_engine(conn, dream, fagsystem, columns)
-        ratio = pandas_ratio(tmp, dream, fagsystem, columns, memory_limit)
+            wall = run_engine(conn, files["dream"], files["fagsystem"], weeks)
+        ratio = pandas_ratio(tmp, files, weeks, memory_limit)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     line = {
         "persons": persons, "weeks": weeks, "person_weeks": persons * weeks, "wall_s": round(wall, 2),

@@ -64,6 +64,26 @@ def create_inputs(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def load_persons(conn: duckdb.DuckDBPyConnection) -> None:
+    """person.personer, person.maalgruppeforloeb and person.dream_uger from the landed pseudonymised rows.
+
+    Reads the relations `fagsystem_rows` and `dream_rows` (landing's columns); persons become integers.
+    """
+    conn.execute(
+        "create table person.personer as select person_id, row_number() over (order by person_id)::integer "
+        "as person_nr from (select person_id from fagsystem_rows union select person_id from dream_rows)"
+    )
+    conn.execute(
+        "insert into person.maalgruppeforloeb select row_number() over (order by p.person_nr, f.startdato, "
+        "f.maalgruppe), p.person_nr, f.kommune_kode, f.maalgruppe, f.startdato, f.slutdato "
+        "from fagsystem_rows as f join person.personer as p using (person_id)"
+    )
+    conn.execute(
+        "insert into person.dream_uger select p.person_nr, d.kommune_kode, d.uge, d.kode "
+        "from dream_rows as d join person.personer as p using (person_id)"
+    )
+
+
 def prepare(conn: duckdb.DuckDBPyConnection) -> None:
     """What a mart builder needs before it queries: the person tables (empty before any person data) and code lists."""
     create_inputs(conn)
