@@ -164,7 +164,7 @@ def ingest(paths: list[Path], source: str, table: str | None = None, quiet: bool
     else:
         replaced = {}
     for outcome in outcomes:
-        if outcome.status == "rejected":
+        if outcome.status == "rejected" or outcome.keys is None:  # a person file: its rows are in the line above
             continue
         read, staged = len(outcome.keys), staged_rows(warehouse, [outcome])[outcome.path]
         lost = f"; {read - staged} not staged" if staged < read else ""

@@ -37,6 +37,7 @@ class VandringerMaalgruppe(_Fact):
     antal: Series[pd.Int64Dtype] = pa.Field(
         nullable=True, ge=0, description="Antal nye forløb", metadata={"enhed": "antal"}
     )
+    kilde: Series[str] = pa.Field(isin=["fagsystem"], description="fagsystem: målgruppeforløb fra kommunens fagsystem")
 
     class Config:
         unique = ["periode", "omraade_kode", "til_maalgruppe", "fra_maalgruppe", "kilde"]
@@ -61,6 +62,9 @@ class VandringerEfterForloeb(_Fact):
     )
     andel_pct: Series[float] = pa.Field(
         nullable=True, ge=0, le=100, description="antal i pct. af rækkens I alt", metadata={"enhed": "pct"}
+    )
+    kilde: Series[str] = pa.Field(
+        isin=KILDER, description="fagsystem: målgruppeforløb fra kommunens fagsystem; dream: forløb af DREAM-uger"
     )
 
     class Config:
