@@ -152,3 +152,47 @@ def test_fuldtidspersoner_count_each_person_week_once(conn):
         "where fuldtidspersoner = 2 and ydelsesgruppe_kode = 'ptv_i_alt') order by all"
     ).fetchall()
     assert [r[1:] for r in rows] == [("ptv_a_dagpenge", 1, 1), ("ptv_i_alt", 2, 2), ("ptv_sygedagpenge", 1, 1)]
+
+
+def test_serving_suppresses_a_status_close_to_its_i_alt():
+    """The shipped diskretionering rule: each status after a forløb is a part of the row's I alt."""
+    from schemas.forloeb import VandringerEfterForloeb
+    from warehouse.diskretionering import copy_suppressed, load_config
+
+    conn = duckdb.connect()
+    conn.execute("create schema mart")
+    conn.execute(
+        """create table mart.vandringer_efter_forloeb as select * from (values
+            ('2024Q01', '657', 'Dagpengemodtagere', 'I alt', 1, 20, 100.0, 'fagsystem'),
+            ('2024Q01', '657', 'Dagpengemodtagere', 'Ingen', 1, 19, 95.0, 'fagsystem'),
+            ('2024Q01', '657', 'Dagpengemodtagere', 'Sygedagpengemodtagere', 1, 1, 5.0, 'fagsystem'),
+            ('2024Q01', '661', 'Dagpengemodtagere', 'I alt', 1, 20, 100.0, 'fagsystem'),
+            ('2024Q01', '661', 'Dagpengemodtagere', 'Ingen', 1, 10, 50.0, 'fagsystem')
+        ) as t(periode, omraade_kode, maalgruppe, status_efter, maaneder_efter, antal, andel_pct, kilde)"""
+    )
+    config = load_config()
+    rule = config.rule_for("mart.vandringer_efter_forloeb", VandringerEfterForloeb)
+    copy_suppressed(conn, "mart.vandringer_efter_forloeb", "copy", rule, config)
+    out = {
+        (k, s): (a, p)
+        for k, s, a, p in conn.execute("select omraade_kode, status_efter, antal, andel_pct from copy").fetchall()
+    }
+    assert out[("657", "Sygedagpengemodtagere")] == (None, None)  # 1: small
+    assert out[("657", "Ingen")] == (None, None) and out[("657", "I alt")] == (None, None)  # 20 - 19 = 1
+    assert out[("661", "Ingen")] == (10, 50.0) and out[("661", "I alt")] == (20, 100.0)
+
+
+def test_an_area_whose_kommuner_are_all_covered_is_their_sum(conn):
+    region = conn.execute(f"select region_kode from mart.dim_omraade where omraade_kode = '{HERNING}'").fetchone()[0]
+    conn.execute(
+        "insert into person.udtraek select 'fagsystem', kommune_kode, 'extract', ?, null, null "
+        "from mart.omraade_medlemskab where omraade_kode = ? and kommune_kode not in (?, ?)",
+        [HORISONT, region, HERNING, HOLSTEBRO],
+    )
+    add_forloeb(conn, [(1, HERNING, KH, "2024-03-01", None), (2, HOLSTEBRO, KH, "2024-03-05", None)])
+    rows = conn.execute(
+        f"select antal, antal_kommuner = antal_kommuner_med_vaerdi, datagrundlag, aggregering "
+        f"from ({forloeb.vandringer_maalgruppe_sql(31)}) where omraade_kode = ?",
+        [region],
+    ).fetchall()
+    assert rows == [(2, True, "extract", "kommunesum")]  # the other covered kommuner had nobody: 0, not unknown
