@@ -190,6 +190,7 @@ def test_an_area_whose_kommuner_are_all_covered_is_their_sum(conn):
         [HORISONT, region, HERNING, HOLSTEBRO],
     )
     add_forloeb(conn, [(1, HERNING, KH, "2024-03-01", None), (2, HOLSTEBRO, KH, "2024-03-05", None)])
+    forloeb.load_code_lists(conn)
     rows = conn.execute(
         f"select antal, antal_kommuner = antal_kommuner_med_vaerdi, datagrundlag, aggregering "
         f"from ({forloeb.vandringer_maalgruppe_sql(31)}) where omraade_kode = ?",
