@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # partition's events in SQLite more than doubled its time (29 s -> 67 s on the sample).
 DAGSTER_HOME_DIR := $(CURDIR)/.dagster
 
-.PHONY: run test dev bench validate clean
+.PHONY: run test test-fast lint dev bench validate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +26,20 @@ run: $(VENV)/.installed  ## materialise every asset from the bundled sample and 
 test: $(VENV)/.installed-dev  ## the whole suite, offline
 	$(BIN)/python -m pytest
 
+test-fast: $(VENV)/.installed-dev  ## the unit layer only: no test builds a warehouse (under 30 s)
+	$(BIN)/python -m pytest -m "not integration"
+
+lint: $(VENV)/.installed-dev  ## ruff: the lint rules and the formatting (configured in pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 dev: $(VENV)/.installed  ## the Dagster UI and daemon on http://127.0.0.1:3000
 	DAGSTER_HOME=$(DAGSTER_HOME_DIR) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 validate: $(VENV)/.installed  ## the code location loads
 	$(BIN)/dagster definitions validate -w workspace.yaml
 
-bench: $(VENV)/.installed  ## time a cold run and a second run with nothing new
+bench: $(VENV)/.installed  ## time a cold run, again, a nightly no-op, a two-month backfill and scale 10
 	$(BIN)/python -m pipelines.bench
 	$(BIN)/jobindblik bench-forloeb --persons 2000000 --weeks 52
 

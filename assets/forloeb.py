@@ -58,8 +58,15 @@ def _sample_entry(sample_dir: Path, table_id: str) -> dict | None:
 def land(warehouse: WarehouseResource, extract, request: str, datagrundlag: str):
     """Land a PersonExtract's pseudonymised rows (never the file), with the original's hash."""
     return warehouse.landing().land(
-        SOURCE, extract.table_id, extract.body, ".parquet", request=request, file_name=extract.path.name,
-        datagrundlag=datagrundlag, periods=list(extract.periods), **extract.decision(),
+        SOURCE,
+        extract.table_id,
+        extract.body,
+        ".parquet",
+        request=request,
+        file_name=extract.path.name,
+        datagrundlag=datagrundlag,
+        periods=list(extract.periods),
+        **extract.decision(),
     )
 
 
@@ -77,30 +84,41 @@ landings = {table_id: _landing(table_id) for table_id in (FORLOEB, DREAM)}
 )
 def forloeb_input(warehouse: WarehouseResource) -> dg.MaterializeResult:
     landing = warehouse.landing()
-    winners = {
-        table_id: _newest_per_kommune(landing.all(SOURCE, table_id)) for table_id in (FORLOEB, DREAM)
-    }
+    winners = {table_id: _newest_per_kommune(landing.all(SOURCE, table_id)) for table_id in (FORLOEB, DREAM)}
     with warehouse.connect() as conn:
         conn.execute("begin transaction")
         for table in ("maalgruppeforloeb", "dream_uger", "udtraek", "personer"):
             conn.execute(f"drop table if exists person.{table}")
         engine.create_inputs(conn)
-        conn.execute("create temp table fagsystem_rows (person_id varchar, kommune_kode varchar, maalgruppe varchar, "
-                     "startdato date, slutdato date)")
-        conn.execute("create temp table dream_rows (person_id varchar, kommune_kode varchar, uge integer, kode smallint)")
+        conn.execute(
+            "create temp table fagsystem_rows (person_id varchar, kommune_kode varchar, maalgruppe varchar, "
+            "startdato date, slutdato date)"
+        )
+        conn.execute(
+            "create temp table dream_rows (person_id varchar, kommune_kode varchar, uge integer, kode smallint)"
+        )
         for landed, kommuner in winners[FORLOEB]:
-            conn.execute("insert into fagsystem_rows select * from read_parquet(?) where kommune_kode in "
-                         "(select unnest(?))", [str(landed.path), kommuner])
-            horizon = conn.execute("select greatest(max(startdato), max(slutdato)) from read_parquet(?)",
-                                   [str(landed.path)]).fetchone()[0]
-            conn.executemany("insert into person.udtraek values ('fagsystem', ?, ?, ?, null, null)",
-                             [[k, landed.meta["datagrundlag"], horizon] for k in kommuner])
+            conn.execute(
+                "insert into fagsystem_rows select * from read_parquet(?) where kommune_kode in (select unnest(?))",
+                [str(landed.path), kommuner],
+            )
+            horizon = conn.execute(
+                "select greatest(max(startdato), max(slutdato)) from read_parquet(?)", [str(landed.path)]
+            ).fetchone()[0]
+            conn.executemany(
+                "insert into person.udtraek values ('fagsystem', ?, ?, ?, null, null)",
+                [[k, landed.meta["datagrundlag"], horizon] for k in kommuner],
+            )
         for landed, kommuner in winners[DREAM]:
-            conn.execute("insert into dream_rows select * from read_parquet(?) where kommune_kode in (select unnest(?))",
-                         [str(landed.path), kommuner])
+            conn.execute(
+                "insert into dream_rows select * from read_parquet(?) where kommune_kode in (select unnest(?))",
+                [str(landed.path), kommuner],
+            )
             first, last = landed.meta["horizon_weeks"]
-            conn.executemany("insert into person.udtraek values ('dream', ?, ?, null, ?, ?)",
-                             [[k, landed.meta["datagrundlag"], first, last] for k in kommuner])
+            conn.executemany(
+                "insert into person.udtraek values ('dream', ?, ?, null, ?, ?)",
+                [[k, landed.meta["datagrundlag"], first, last] for k in kommuner],
+            )
         engine.load_persons(conn)
         conn.execute("commit")
         counts = conn.execute(
@@ -112,7 +130,7 @@ def forloeb_input(warehouse: WarehouseResource) -> dg.MaterializeResult:
 
 
 def _newest_per_kommune(landed: list) -> list[tuple]:
-    """(body, the kommuner it is the newest extract for): an extract replaces what earlier ones held for its kommuner."""
+    """(landed file, the kommuner it is the newest extract for): an extract replaces earlier ones for its kommuner."""
     owner = {}
     for item in sorted(landed, key=lambda item: item.meta["first_seen_at"]):
         owner.update({kommune: item for kommune in item.meta["kommuner"]})
@@ -127,8 +145,14 @@ def _newest_per_kommune(landed: list) -> list[tuple]:
     pool=WRITER_POOL,
     description="DREAM spells: consecutive weeks in one ydelsesgruppe, up to gap_uger empty weeks allowed "
     "(pipelines/config/forloeb.toml; warehouse/forloeb/dream_forloeb.sql).",
-    check_specs=[dg.AssetCheckSpec(WEEKS_ONCE, asset=["person", "dream_forloeb"], blocking=True,
-                                   description="Every mapped person-week is in exactly one spell, and has one code.")],
+    check_specs=[
+        dg.AssetCheckSpec(
+            WEEKS_ONCE,
+            asset=["person", "dream_forloeb"],
+            blocking=True,
+            description="Every mapped person-week is in exactly one spell, and has one code.",
+        )
+    ],
 )
 def dream_forloeb(warehouse: WarehouseResource):
     with warehouse.connect() as conn:
@@ -140,13 +164,17 @@ def dream_forloeb(warehouse: WarehouseResource):
         conn.execute("commit" if ok else "rollback")  # a failed check writes nothing
         rows = conn.execute("select count(*) from person.dream_forloeb").fetchone()[0] if ok else 0
     check = dg.AssetCheckResult(
-        check_name=WEEKS_ONCE, passed=ok,
+        check_name=WEEKS_ONCE,
+        passed=ok,
         metadata={"person_weeks": weeks, "in_spells": in_spells, "weeks_with_two_codes": doubled},
     )
     if not ok:
         yield check
-        raise dg.Failure(description=f"person.dream_forloeb was not written: {weeks} person-weeks, {in_spells} in "
-                         f"spells, {doubled} with two codes", allow_retries=False)
+        raise dg.Failure(
+            description=f"person.dream_forloeb was not written: {weeks} person-weeks, {in_spells} in "
+            f"spells, {doubled} with two codes",
+            allow_retries=False,
+        )
     yield dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(rows)}, check_results=[check])
 
 

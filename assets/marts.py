@@ -51,7 +51,11 @@ def _rule_results(key: dg.AssetKey, mart: Mart, outcome: Outcome) -> list[dg.Ass
                 check_name=rule.name,
                 passed=False,
                 description=f"{len(failing)} {rule.broken}",
-                metadata={**metadata, "failures": len(failing), "failing_rows": dg.MetadataValue.md(markdown_table(failing, rows=20))},
+                metadata={
+                    **metadata,
+                    "failures": len(failing),
+                    "failing_rows": dg.MetadataValue.md(markdown_table(failing, rows=20)),
+                },
             )
         )
     return results
@@ -69,7 +73,10 @@ def mart_asset(mart: Mart) -> dg.AssetsDefinition:
         description=mart.description,
         check_specs=[
             schema_check(key, mart.model),
-            *(dg.AssetCheckSpec(rule.name, asset=key, blocking=True, description=rule.description) for rule in mart.rules),
+            *(
+                dg.AssetCheckSpec(rule.name, asset=key, blocking=True, description=rule.description)
+                for rule in mart.rules
+            ),
         ],
         metadata={"dagster/table_name": mart.table, **code_reference(mart.code)},
     )
@@ -84,7 +91,9 @@ def mart_asset(mart: Mart) -> dg.AssetsDefinition:
         if not outcome.written:
             yield failed(key, outcome.problems) if outcome.problems else passed(key, 0)
             yield from _rule_results(key, mart, outcome)
-            broken = ", ".join(f"{len(outcome.broken[r.name])} {r.broken}" for r in mart.rules if r.name in outcome.broken)
+            broken = ", ".join(
+                f"{len(outcome.broken[r.name])} {r.broken}" for r in mart.rules if r.name in outcome.broken
+            )
             reasons = "; ".join(filter(None, ["; ".join(str(p) for p in outcome.problems[:5]), broken]))
             raise dg.Failure(
                 description=f"{mart.table} was not written (it keeps what it had): {reasons}", allow_retries=False

@@ -5,8 +5,8 @@ import pandas as pd
 
 from assets.metadata import markdown_table
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
-from warehouse.marts import model_for
 from warehouse.diskretionering import load_config
+from warehouse.marts import model_for
 from warehouse.publish import publish
 
 

@@ -7,7 +7,7 @@ blocking check. A body that fails goes to quarantine and fails the step, naming 
 """
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 import pandas as pd
@@ -56,9 +56,7 @@ def written(key: dg.AssetKey, table: str, frame: pd.DataFrame, metadata: dict) -
 
 
 def nothing_staged(key: dg.AssetKey, reason: str) -> dg.MaterializeResult:
-    return dg.MaterializeResult(
-        metadata={"dagster/row_count": 0, "periods": reason}, check_results=[passed(key, 0)]
-    )
+    return dg.MaterializeResult(metadata={"dagster/row_count": 0, "periods": reason}, check_results=[passed(key, 0)])
 
 
 def jobindsats_staging(spec: TableSpec) -> dg.AssetsDefinition:
@@ -82,7 +80,7 @@ def jobindsats_staging(spec: TableSpec) -> dg.AssetsDefinition:
         landing = warehouse.landing()
         wanted = run_months(context.run.tags) if monthly else None
         layers = layers_for(landing.all("jobindsats", spec.table_id), wanted)
-        changed_at = datetime.now(timezone.utc)
+        changed_at = datetime.now(UTC)
         with warehouse.connect() as conn:
             areas = area_codes(conn.execute("select * from mart.dim_omraade").df())
             groups = group_labels(conn.execute("select * from mart.dim_ydelsesgruppe").df())
@@ -136,7 +134,7 @@ def statbank_staging(table: StatbankTable) -> dg.AssetsDefinition:
     def _staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         landing = warehouse.landing()
         layers = layers_for(landing.all("statbank", table.table_id), None)
-        changed_at = datetime.now(timezone.utc)
+        changed_at = datetime.now(UTC)
         with warehouse.connect() as conn:
             codes = {row[0] for row in conn.execute("select omraade_kode from mart.dim_omraade").fetchall()}
 
@@ -152,7 +150,10 @@ def statbank_staging(table: StatbankTable) -> dg.AssetsDefinition:
             frame = newest_wins(frames, row_key)
             replace_rows(conn, f"staging.{name}", frame, schema, replace_column="tid", key=row_key)
         yield written(
-            key, f"staging.{name}", frame, {"periods": dg.MetadataValue.text(f"{frame['tid'].min()}..{frame['tid'].max()}")}
+            key,
+            f"staging.{name}",
+            frame,
+            {"periods": dg.MetadataValue.text(f"{frame['tid'].min()}..{frame['tid'].max()}")},
         )
 
     return _staging

@@ -7,7 +7,7 @@ pipelines/config/tilsyn_regler.toml.
 """
 
 import tomllib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -91,7 +91,7 @@ def tilsyn_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 def tilsyn_staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     landing = warehouse.landing()
     layers = layers_for(landing.all(SOURCE, TABLE_ID), None)
-    changed_at = datetime.now(timezone.utc)
+    changed_at = datetime.now(UTC)
     with warehouse.connect() as conn:
         kommuner = kommune_names(conn.execute("select * from mart.dim_omraade").df())
 

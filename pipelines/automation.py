@@ -14,7 +14,9 @@ refresh_all = dg.define_asset_job(
     "refresh_all",
     selection=dg.AssetSelection.all(),
     description="Every asset and check, landing to publish: what `jobindblik run` executes.",
-    tags={"dagster/max_retries": "1"},
+    # A run whose worker died is retried once; one whose step failed is not: the clients already retried what is
+    # worth retrying (pipelines/sources/http.py), and a bad body would come back the same.
+    tags={"dagster/max_retries": "1", "dagster/retry_on_asset_or_op_failure": "false"},
 )
 
 

@@ -4,11 +4,14 @@
 machine's speed varies. It copies a warehouse a run has built, keeps its staging tables and the
 tables built in Python (dimensions, tilsyn, the dictionary) as inputs, and times `CREATE TABLE AS`
 of every mart declared as a query, in declaration order: no Dagster, no validation, no publish.
-Run as `python -m pipelines.bench_floor WAREHOUSE` so the figure includes DuckDB's own start-up.
+`python -m pipelines.bench_floor [WAREHOUSE]` (default: JOBINDBLIK_WAREHOUSE) prints one JSON line, as
+`jobindblik bench` does: the SQL's wall time and the process's peak memory.
 """
 
 from __future__ import annotations
 
+import json
+import resource
 import shutil
 import sys
 import tempfile
@@ -17,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import settings
 from warehouse.marts import MARTS, Scope
 
 
@@ -43,4 +47,6 @@ def floor_seconds(warehouse: Path) -> float:
 
 
 if __name__ == "__main__":
-    print(f"{floor_seconds(Path(sys.argv[1])):.2f}")
+    seconds = floor_seconds(Path(sys.argv[1]) if len(sys.argv) > 1 else settings.warehouse_path())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"wall_s": round(seconds, 2), "peak_rss_mb": round(peak)}))

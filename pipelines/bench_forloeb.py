@@ -24,10 +24,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from warehouse.dimensions import build_dim_omraade, build_medlemskab
 from pipelines.settings import REFERENCE_DIR
 from pipelines.sources.personer import WEEK_ZERO
 from warehouse import forloeb
+from warehouse.dimensions import build_dim_omraade, build_medlemskab
 
 SUBSET_ROWS = 10_000_000
 FIRST_YEAR = 2016
@@ -69,8 +69,10 @@ def generate(conn: duckdb.DuckDBPyConnection, tmp: Path, persons: int, weeks: in
     """
     first_week = min(week_columns(1).values())
     kommuner = forloeb_kommuner()
-    conn.execute(f"create or replace temp table bench_kommuner as select unnest({kommuner}) as kode, "
-                 f"generate_subscripts({kommuner}, 1) - 1 as i")
+    conn.execute(
+        f"create or replace temp table bench_kommuner as select unnest({kommuner}) as kode, "
+        f"generate_subscripts({kommuner}, 1) - 1 as i"
+    )
     # A pseudonym is 64 hex characters (HMAC-SHA256), as landing holds it.
     conn.execute(
         f"create or replace temp table bench_personer as select p, sha256(p::varchar) as person_id, "
@@ -80,7 +82,7 @@ def generate(conn: duckdb.DuckDBPyConnection, tmp: Path, persons: int, weeks: in
     days = weeks * 7
     queries = {
         "dream": f"""select b.person_id, b.kommune_kode, {first_week} + w as uge, kode::smallint as kode
-            from (select b.*, w, {_code_sql('p', '(w + p % 8) // 8')} as kode
+            from (select b.*, w, {_code_sql("p", "(w + p % 8) // 8")} as kode
                   from bench_personer as b, range({weeks}) as r(w) {{only}}) as b
             where kode is not null""",
         "fagsystem": f"""select b.person_id, b.kommune_kode, g.maalgruppe,
@@ -104,11 +106,13 @@ def forloeb_kommuner() -> list[str]:
 
 
 def dimensions(conn: duckdb.DuckDBPyConnection) -> None:
+    """mart.dim_omraade and mart.omraade_medlemskab in a bare database: the areas the engine sums to."""
     dim = build_dim_omraade(pd.read_csv(REFERENCE_DIR / "kommuner.csv", dtype=str))
-    medlemskab = build_medlemskab(dim)
     conn.execute("create schema if not exists mart")
-    conn.execute("create or replace table mart.dim_omraade as select * from dim")
-    conn.execute("create or replace table mart.omraade_medlemskab as select * from medlemskab")
+    for table, frame in (("dim_omraade", dim), ("omraade_medlemskab", build_medlemskab(dim))):
+        conn.register("frame", frame)
+        conn.execute(f"create or replace table mart.{table} as select * from frame")
+        conn.unregister("frame")
 
 
 def load(conn: duckdb.DuckDBPyConnection, dream: Path, fagsystem: Path, weeks: int) -> None:
@@ -150,14 +154,19 @@ def pandas_spells_and_transitions(uger: pd.DataFrame, gap: int) -> pd.DataFrame:
     same = (uger["person_nr"] == uger["person_nr"].shift()) & (uger["gruppe_nr"] == uger["gruppe_nr"].shift())
     uger["spell"] = (~same | (uger["uge"].diff() > gap + 1)).cumsum()
     spells = uger.groupby("spell").agg(
-        person_nr=("person_nr", "first"), gruppe_nr=("gruppe_nr", "first"), start=("uge", "min"),
-        slut=("uge", "max"), uger=("uge", "size"), kommune=("kommune_kode", "last"),
+        person_nr=("person_nr", "first"),
+        gruppe_nr=("gruppe_nr", "first"),
+        start=("uge", "min"),
+        slut=("uge", "max"),
+        uger=("uge", "size"),
+        kommune=("kommune_kode", "last"),
     )
     out = []
     for months, weeks in ((1, 4), (3, 13)):
         status = spells.assign(uge=spells["slut"] + weeks).merge(
             uger[["person_nr", "uge", "gruppe_nr"]].rename(columns={"gruppe_nr": "status"}),
-            on=["person_nr", "uge"], how="left",
+            on=["person_nr", "uge"],
+            how="left",
         )
         out.append(status.groupby(["kommune", "gruppe_nr", "status"], dropna=False).size().rename(months))
     return pd.concat(out, axis=1)
@@ -198,11 +207,16 @@ def main(persons: int, weeks: int, memory_limit: str = "3GB") -> int:
         ratio = pandas_ratio(tmp, files, weeks, memory_limit)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     line = {
-        "persons": persons, "weeks": weeks, "person_weeks": persons * weeks, "wall_s": round(wall, 2),
-        "peak_rss_mb": round(peak), "pandas_ratio": round(ratio, 1),
+        "persons": persons,
+        "weeks": weeks,
+        "person_weeks": persons * weeks,
+        "wall_s": round(wall, 2),
+        "peak_rss_mb": round(peak),
+        "pandas_ratio": round(ratio, 1),
         # CPU seconds of the engine over both threads: on a shared machine, wall_s is this divided by the
         # share of the two cores the run got, so the pair says how much of wall_s was waiting for a core.
-        "cpu_s": round(cpu, 2), "load_avg": round(os.getloadavg()[0], 1),
+        "cpu_s": round(cpu, 2),
+        "load_avg": round(os.getloadavg()[0], 1),
     }
     print(json.dumps(line))
     return 0

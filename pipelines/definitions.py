@@ -29,7 +29,7 @@ ASSETS = [
 ASSETS.append(publish.serving_duckdb_asset(marts.mart_assets))
 
 
-def make_definitions(warehouse: Path, source: str = "sample", sample_dir: Path = settings.SAMPLE_DIR) -> dg.Definitions:
+def make_definitions(warehouse: Path, source: str = "sample", sample_dir: Path | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=ASSETS,
         jobs=[refresh_all],

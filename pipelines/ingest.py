@@ -13,14 +13,12 @@ import contextlib
 import shutil
 import stat
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
-from warehouse.dimensions import area_codes, build_dim_omraade, group_labels
-from pipelines.staging import stage, stage_dst
 from pipelines.errors import InputError
 from pipelines.resources.landing import LandingStore, Origin, content_hash, utc_now
 from pipelines.resources.reference import ReferenceData
@@ -31,8 +29,10 @@ from pipelines.sources.personer import PersonExtract, looks_personal, scrub
 from pipelines.sources.statbank_tables import statbank_tables
 from pipelines.sources.tilsyn_extract import KEY as TILSYN_KEY
 from pipelines.sources.tilsyn_extract import kommune_names, stage_tilsyn
+from pipelines.staging import stage, stage_dst
 from pipelines.whats_new import month_span, run_plan
 from schemas.statbank import variable_columns
+from warehouse.dimensions import area_codes, build_dim_omraade, group_labels
 
 LOADED = "loaded"
 REASON_SUFFIX = ".reason.txt"
@@ -67,7 +67,7 @@ class Validator:
 
     def check(self, extract: Extract, origin: Origin) -> pd.DataFrame:
         """The extract as staging rows; an InputError names the file and the lines an editor shows."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         try:
             if extract.source == "jobindsats":
                 return stage(extract.frame, origin, table_specs()[extract.table_id], self.areas, self.groups, now)
@@ -175,11 +175,20 @@ def _ingest_person(path: Path, extract: PersonExtract, landing: LandingStore, re
     """Land a person-level extract's pseudonymised rows and the original's hash (never the file itself)."""
     summary = f"personer {extract.table_id}, {extract.rows} rows, kommuner {', '.join(extract.kommuner)}"
     found = (extract.source, extract.table_id, extract.periods, extract.content_hash)
-    if extract.content_hash in {item.meta.get("original_sha256") for item in landing.all(extract.source, extract.table_id)}:
+    if extract.content_hash in {
+        item.meta.get("original_sha256") for item in landing.all(extract.source, extract.table_id)
+    }:
         return Outcome(path, "unchanged", f"{summary}: already loaded", *found)
     landing.land(
-        extract.source, extract.table_id, extract.body, ".parquet", request=request, file_name=path.name,
-        datagrundlag="extract", periods=list(extract.periods), **extract.decision(),
+        extract.source,
+        extract.table_id,
+        extract.body,
+        ".parquet",
+        request=request,
+        file_name=path.name,
+        datagrundlag="extract",
+        periods=list(extract.periods),
+        **extract.decision(),
     )
     return Outcome(path, "landed", f"{summary}, {extract.pseudonymised} CPR numbers pseudonymised", *found)
 
@@ -188,7 +197,11 @@ def staging_keys(outcomes: list[Outcome]) -> list[dg.AssetKey]:
     """The staging assets that must read the newly landed files."""
     return sorted(
         {
-            dg.AssetKey(["person", "forloeb_input"] if o.source == "personer" else ["staging", f"{o.source}_{o.table_id.lower()}"])
+            dg.AssetKey(
+                ["person", "forloeb_input"]
+                if o.source == "personer"
+                else ["staging", f"{o.source}_{o.table_id.lower()}"]
+            )
             for o in outcomes
             if o.status == "landed"
         }
@@ -221,7 +234,8 @@ def replaced_rows(warehouse: WarehouseResource, outcomes: list[Outcome]) -> dict
     """Per landed file, the rows staging holds now for keys the file has: the rows its staging will replace."""
     existing = existing_tables(warehouse)
     landed = [
-        o for o in outcomes
+        o
+        for o in outcomes
         if o.status == "landed" and o.keys is not None and staging_table(o.source, o.table_id)[0] in existing
     ]
     if not landed:

@@ -23,6 +23,11 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("JOBINDBLIK_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve()
 
 
+def sample_dir() -> Path:
+    """The sample a `sample` run replays (JOBINDBLIK_SAMPLE_DIR, default the bundled one): `bench` sets a longer one."""
+    return Path(os.environ.get("JOBINDBLIK_SAMPLE_DIR") or SAMPLE_DIR).expanduser().resolve()
+
+
 def source() -> str:
     """`sample` (the bundled snapshot, the default) or `live` (the real APIs)."""
     value = os.environ.get("JOBINDBLIK_SOURCE", "sample")

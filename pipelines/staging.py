@@ -22,6 +22,7 @@ from schemas.jobindsats import staging_schema
 from schemas.statbank import column_name, statbank_schema
 from schemas.validation import validate
 
+
 def layers_for(landed: list[Landed], periods: list[str] | None) -> list[tuple[Landed, list[str]]]:
     """The bodies to read, newest first, each with the periods to take from it.
 

@@ -28,7 +28,8 @@ class VandringerMaalgruppe(_Fact):
         "før (det senest sluttende; et åbent tæller som senest); Ingen når der ikke er et"
     )
     til_ydelsesgruppe_kode: Series[str] = pa.Field(
-        nullable=True, description="Ydelsesgruppens kode for til_maalgruppe; se mart.dim_ydelsesgruppe",
+        nullable=True,
+        description="Ydelsesgruppens kode for til_maalgruppe; se mart.dim_ydelsesgruppe",
         metadata={"enhed": "kode"},
     )
     fra_ydelsesgruppe_kode: Series[str] = pa.Field(

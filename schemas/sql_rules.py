@@ -106,7 +106,7 @@ def failures(conn: duckdb.DuckDBPyConnection, relation: str, model: Schema, limi
     checked = [*_dtype_rules(stored, wanted, cast), *checked]
     scan = f"with {CHECKED} as ({_projection(relation, wanted, cast)})"
     key = _key_columns(schema)
-    for rule, count in zip(checked, _count(conn, scan, checked)):
+    for rule, count in zip(checked, _count(conn, scan, checked), strict=True):
         if count:
             found += _examples(conn, scan, rule, _shown_columns(rule, list(wanted), cast), key, limit)
     return found
@@ -317,7 +317,7 @@ def _examples(
     )
     result = conn.execute(query)
     names = [d[0] for d in result.description]
-    rows = [dict(zip(names, values)) for values in result.fetchall()]
+    rows = [dict(zip(names, values, strict=True)) for values in result.fetchall()]
     if not rows:
         return []
     examples = [

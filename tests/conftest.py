@@ -3,6 +3,10 @@
 Nothing here touches the network or the project's own `warehouse/` folder: every run gets a
 warehouse under pytest's tmp directories, and the bundled sample is replayed through the
 snapshot client (optionally from a mutated copy).
+
+Two layers: a test that builds a warehouse (by these fixtures, or marked `integration` itself) is an
+integration test; every other test is a unit test, and `make test-fast` runs only those. A unit test
+that executes a Dagster job fails, so the fast layer stays fast.
 """
 
 from __future__ import annotations
@@ -26,6 +30,26 @@ from pipelines.sources import http
 SAMPLE_DIR = settings.SAMPLE_DIR
 # Runs in tests keep Dagster's console to warnings; the events stay in the instance.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# A test that uses any of these runs the pipeline or reads what a run built: it is an integration test.
+INTEGRATION_FIXTURES = {"good_run", "good_copy", "run_assets"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if INTEGRATION_FIXTURES.intersection(item.fixturenames):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(autouse=True)
+def unit_tests_run_no_job(request, monkeypatch) -> None:
+    """A test not marked `integration` that executes a Dagster job fails, naming the marker it lacks."""
+    if request.node.get_closest_marker("integration"):
+        return
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"{request.node.nodeid} executes a Dagster job: mark it `integration`")
+
+    monkeypatch.setattr(dg.JobDefinition, "execute_in_process", refuse)
 
 
 @pytest.fixture

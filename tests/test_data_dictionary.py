@@ -29,7 +29,7 @@ def test_every_column_of_every_mart_table_is_described(good_run):
         actual = _columns(database)
         missing = actual[~actual.set_index(["tabel", "kolonne"]).index.isin(known.index)]
         assert missing.empty, missing.to_string()
-        types = known.loc[list(zip(actual["tabel"], actual["kolonne"])), "type"].to_numpy()
+        types = known.loc[list(zip(actual["tabel"], actual["kolonne"], strict=True)), "type"].to_numpy()
         assert (types == actual["type"].to_numpy()).all()
     assert {"mart.noegletal", "mart.data_dictionary", "mart.benchmark"} <= set(documented["tabel"])
     assert documented["tabel_beskrivelse"].str.len().gt(0).all()

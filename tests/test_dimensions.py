@@ -8,10 +8,10 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from warehouse.dimensions import build_dim_omraade, build_dim_periode
 from pipelines.resources.reference import ReferenceData
 from schemas.codelists import PERIODE_PATTERN, PERIODE_PATTERNS
 from schemas.dimensions import DimOmraade, DimPeriode
+from warehouse.dimensions import build_dim_omraade, build_dim_periode
 
 
 @pytest.fixture(scope="module")

@@ -182,8 +182,10 @@ def test_the_shipped_rule_for_developments():
             ('mart.ledighed', '147', 'led_i_alt', null, 'bruttoledige', 'antal', 41.0, 30.0, 11.0, 36.7),
             ('mart.ledighed', '147', 'led_a_dagpenge', null, 'bruttoledige', 'antal', 40.0, 20.0, 20.0, 100.0),
             ('mart.vandringer', '657', 'ptv_a_dagpenge', 'I alt', '1m_efter:antal', 'antal', 41.0, 41.0, 0.0, 0.0),
-            ('mart.vandringer', '657', 'ptv_a_dagpenge', 'Uddannelse', '1m_efter:antal', 'antal', 40.0, 30.0, 10.0, 33.3),
-            ('mart.vandringer', '657', 'ptv_a_dagpenge', 'Uddannelse', '1m_efter:andel_pct', 'pct', 97.6, 73.2, 24.4, null)
+            ('mart.vandringer', '657', 'ptv_a_dagpenge', 'Uddannelse',
+                '1m_efter:antal', 'antal', 40.0, 30.0, 10.0, 33.3),
+            ('mart.vandringer', '657', 'ptv_a_dagpenge', 'Uddannelse',
+                '1m_efter:andel_pct', 'pct', 97.6, 73.2, 24.4, null)
         ) as t(tabel, omraade_kode, ydelsesgruppe_kode, opdeling, maal, enhed, vaerdi, tidligere_vaerdi, forskel,
                forskel_pct)"""
     )

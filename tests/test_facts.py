@@ -51,8 +51,8 @@ def test_ledighed_builds_regions_from_their_kommuner(facts):
 
 
 def read_table_kommuner() -> pd.DataFrame:
-    from warehouse.dimensions import build_dim_omraade
     from pipelines.resources.reference import ReferenceData
+    from warehouse.dimensions import build_dim_omraade
 
     dim = build_dim_omraade(ReferenceData().table("kommuner"))
     return dim[dim["niveau"] == "kommune"]

@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-import pandas as pd
 import pytest
 
-from warehouse.dimensions import build_dim_omraade, build_medlemskab
-from pipelines.settings import REFERENCE_DIR
+from pipelines.bench_forloeb import dimensions
 from pipelines.sources.personer import week_number
 from warehouse import forloeb
 
@@ -20,14 +18,12 @@ HORISONT = dt.date(2024, 12, 31)
 @pytest.fixture
 def conn():
     conn = duckdb.connect()
-    dim = build_dim_omraade(pd.read_csv(REFERENCE_DIR / "kommuner.csv", dtype=str))
-    medlemskab = build_medlemskab(dim)
-    conn.execute("create schema mart")
-    conn.execute("create table mart.dim_omraade as select * from dim")
-    conn.execute("create table mart.omraade_medlemskab as select * from medlemskab")
+    dimensions(conn)
     forloeb.create_inputs(conn)
     for kommune in (HERNING, HOLSTEBRO):
-        conn.execute("insert into person.udtraek values ('fagsystem', ?, 'extract', ?, null, null)", [kommune, HORISONT])
+        conn.execute(
+            "insert into person.udtraek values ('fagsystem', ?, 'extract', ?, null, null)", [kommune, HORISONT]
+        )
     yield conn
     conn.close()
 
@@ -45,8 +41,9 @@ def add_weeks(conn, person, kommune, code, weeks):
 
 def into(conn, look_back=31):
     forloeb.load_code_lists(conn)
+    rows = forloeb.vandringer_maalgruppe_sql(look_back)
     return conn.execute(
-        f"select periode, omraade_kode, til_maalgruppe, fra_maalgruppe, antal from ({forloeb.vandringer_maalgruppe_sql(look_back)}) "
+        f"select periode, omraade_kode, til_maalgruppe, fra_maalgruppe, antal from ({rows}) "
         "where omraade_kode in ('657', '661') order by all"
     ).fetchall()
 
@@ -72,10 +69,15 @@ def test_first_forloeb_comes_from_ingen(conn):
 
 
 def test_31_day_look_back_counts_and_32_does_not(conn):
-    add_forloeb(conn, [
-        (1, HERNING, DP, "2024-01-01", "2024-02-01"), (1, HERNING, KH, "2024-03-03", None),  # 31 days
-        (2, HERNING, DP, "2024-01-01", "2024-02-01"), (2, HERNING, SD, "2024-03-04", None),  # 32 days
-    ])
+    add_forloeb(
+        conn,
+        [
+            (1, HERNING, DP, "2024-01-01", "2024-02-01"),
+            (1, HERNING, KH, "2024-03-03", None),  # 31 days
+            (2, HERNING, DP, "2024-01-01", "2024-02-01"),
+            (2, HERNING, SD, "2024-03-04", None),  # 32 days
+        ],
+    )
     rows = into(conn)
     assert ("2024M03", HERNING, KH, DP, 1) in rows
     assert ("2024M03", HERNING, SD, "Ingen", 1) in rows
@@ -83,19 +85,30 @@ def test_31_day_look_back_counts_and_32_does_not(conn):
 
 
 def test_latest_ending_wins_and_open_counts_as_latest(conn):
-    add_forloeb(conn, [
-        (1, HERNING, DP, "2024-01-01", "2024-03-20"), (1, HERNING, SD, "2024-01-05", "2024-03-25"),
-        (1, HERNING, KH, "2024-04-01", None),  # SD ended later than DP
-        (2, HERNING, SD, "2023-01-01", None), (2, HERNING, DP, "2024-01-01", "2024-03-30"),
-        (2, HERNING, KH, "2024-04-01", None),  # SD still open: counts as latest
-    ])
+    add_forloeb(
+        conn,
+        [
+            (1, HERNING, DP, "2024-01-01", "2024-03-20"),
+            (1, HERNING, SD, "2024-01-05", "2024-03-25"),
+            (1, HERNING, KH, "2024-04-01", None),  # SD ended later than DP
+            (2, HERNING, SD, "2023-01-01", None),
+            (2, HERNING, DP, "2024-01-01", "2024-03-30"),
+            (2, HERNING, KH, "2024-04-01", None),  # SD still open: counts as latest
+        ],
+    )
     rows = [r for r in into(conn) if r[2] == KH]
     assert rows == [("2024M04", HERNING, KH, SD, 2)]
 
 
 def test_overlapping_forloeb_all_stay_and_sum_to_started(conn):
-    add_forloeb(conn, [(1, HERNING, SD, "2024-01-01", None), (1, HERNING, KH, "2024-02-01", "2024-05-01"),
-                       (1, HERNING, DP, "2024-02-01", None)])
+    add_forloeb(
+        conn,
+        [
+            (1, HERNING, SD, "2024-01-01", None),
+            (1, HERNING, KH, "2024-02-01", "2024-05-01"),
+            (1, HERNING, DP, "2024-02-01", None),
+        ],
+    )
     rows = into(conn)
     assert ("2024M02", HERNING, KH, SD, 1) in rows and ("2024M02", HERNING, DP, SD, 1) in rows
     assert sum(r[4] for r in rows) == 3  # every forløb that started is counted once

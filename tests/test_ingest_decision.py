@@ -14,7 +14,7 @@ import json
 import pandas as pd
 import pytest
 from conftest import SAMPLE_DIR, copy_warehouse, read_table
-from test_ingest import FIXTURES, cli_ingest, files_under, write
+from test_ingest import cli_ingest, files_under, write
 
 from pipelines.errors import InputError
 from pipelines.ingest import Validator, ingest_file
@@ -326,6 +326,7 @@ def test_cli_auf_extracts_land_and_stage_by_name_or_table(name, args, table, goo
     assert table in statbank_tables()
 
 
+@pytest.mark.integration
 def test_cli_ingest_into_an_empty_warehouse_builds_what_staging_reads(tmp_path):
     warehouse = tmp_path / "fresh" / "jobindblik.duckdb"
     text = sample_csv("y25i01", lambda row: row[1] == "Herning" and row[0].startswith("2025"))

@@ -147,7 +147,7 @@ BAD_BODIES = {
         "Område",
     ),
     "an unknown area": (
-        lambda body: body.replace("Herning".encode(), b"Atlantis"),
+        lambda body: body.replace(b"Herning", b"Atlantis"),
         "staging__jobindsats_y30r21",
         "unknown area 'Atlantis'",
     ),
@@ -155,7 +155,7 @@ BAD_BODIES = {
 
 
 @pytest.mark.parametrize("case", list(BAD_BODIES))
-def test_a_bad_body_is_quarantined_named_and_changes_nothing(live, case):
+def test_a_bad_body_is_quarantined_named_and_changes_nothing(live, no_real_sleep, case):
     edit, step, said = BAD_BODIES[case]
     with FakeApi() as api:
         bump(api, "y30r21")
@@ -172,6 +172,7 @@ def test_a_bad_body_is_quarantined_named_and_changes_nothing(live, case):
     assert len(quarantined) == 1
     assert Path(quarantined[0].split(": ", 1)[1].split("; ")[0]).is_file()
     assert api.calls(Y30R21) == 1  # a bad body is never asked for again in the run
+    assert no_real_sleep == []  # nor waited for: no retry layer sees it
     assert outcome.seconds < BOUND_S
     assert fingerprint(live.warehouse) == before
     assert_token_nowhere(outcome, live.warehouse.parent, live.home)
@@ -294,6 +295,7 @@ def drop_from_catalogue(table_id: str):
     return edit
 
 
+@pytest.mark.integration
 def test_the_first_live_run_into_an_empty_warehouse_publishes(tmp_path, monkeypatch, capsys):
     """No warehouse, no landing, no fokusmål counts (no API serves them), y01b15 not offered: it still publishes."""
     from conftest import read_table, table_names

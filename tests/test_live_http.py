@@ -13,6 +13,7 @@ import pytest
 from fake_api import TOKEN, V2_401, FakeApi, Reply
 
 from assets import landing
+from pipelines.errors import InputError
 from pipelines.sources.http import ApiError
 from pipelines.sources.jobindsats import JobindsatsApiClient
 from pipelines.sources.statbank import StatbankApiClient
@@ -38,7 +39,6 @@ def test_the_landing_assets_have_no_retry_policy_of_their_own():
 
 
 def test_a_rejected_body_is_never_retried(tmp_path):
-    from pipelines.errors import InputError
     from pipelines.resources.landing import LandingStore
 
     store = LandingStore(tmp_path / "landing", tmp_path / "quarantine")
@@ -46,6 +46,29 @@ def test_a_rejected_body_is_never_retried(tmp_path):
     failure = landing.reject(dg.build_asset_context(), store, landed, InputError.single("GET /v3/data/y30r21", "cut"))
 
     assert failure.allow_retries is False
+
+
+def test_a_failed_run_is_retried_only_when_its_worker_died():
+    """With run retries on in an instance, a run failed by a step (a rejected body among them) is not run again."""
+    from pipelines.automation import refresh_all
+
+    assert refresh_all.tags["dagster/max_retries"] == "1"
+    assert refresh_all.tags["dagster/retry_on_asset_or_op_failure"] == "false"
+
+
+@pytest.mark.parametrize("path", ["tables", "table/y30r21"])
+def test_a_garbled_metadata_answer_names_the_request_and_is_not_asked_for_again(api, no_real_sleep, path):
+    api.edit(rf"^/v3/{path}$", lambda body: body[: len(body) // 2])
+    jobindsats = client(api)
+    ask = jobindsats.catalogue if path == "tables" else lambda: jobindsats.table_metadata("y30r21")
+
+    with pytest.raises(InputError, match=rf"^GET /v3/{path}\?format=json: not valid JSON, possibly truncated"):
+        ask()
+    with pytest.raises(InputError, match="not valid JSON"):
+        ask()  # every landing step asks: the same body would come back
+
+    assert api.calls(rf"^/v3/{path}$") == 1
+    assert no_real_sleep == []
 
 
 def test_a_source_that_failed_its_retries_fails_every_later_request_at_once(api, no_real_sleep):

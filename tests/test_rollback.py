@@ -125,6 +125,9 @@ KILL_POINTS = {
     "staging": _writing,
     "publish": _publishing,
 }
+# The runs here are one-month backfills: the same save, landing, staging, marts and publish as a full run (every
+# table, the monthly ones for this month), so every kill point is reached, without the cost of all the months.
+ONE_MONTH = ("--months", "2026M07", "2026M07")
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
@@ -135,7 +138,7 @@ def test_a_run_killed_at_any_point_is_undone_by_the_next_writer(point, good_run,
     env = {**os.environ, "PYTHONPATH": str(PROJECT), "JOBINDBLIK_WAREHOUSE": str(warehouse)}
     env.pop("DAGSTER_HOME", None)
     child = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "run"],
+        [sys.executable, "-m", "pipelines.cli", "run", *ONE_MONTH],
         env=env,
         cwd=PROJECT,
         stdout=subprocess.DEVNULL,
@@ -160,7 +163,7 @@ def test_a_run_killed_at_any_point_is_undone_by_the_next_writer(point, good_run,
     assert (digest(warehouse), digest(serving)) == before
     assert leftovers(warehouse.parent) == []
     if point == "publish":  # and the next real run succeeds and publishes a whole copy
-        code, out, err = cli(warehouse, "run")
+        code, out, err = cli(warehouse, "run", *ONE_MONTH)
         assert code == 0, err
         assert "mart.benchmark" in out
         assert len(read_table(serving, "mart.benchmark")) == len(read_table(warehouse, "mart.benchmark"))
@@ -171,8 +174,9 @@ def test_temp_files_of_dead_processes_beside_serving_are_removed_and_those_of_li
     """A killed publish leaves `.serving.duckdb.<pid>.tmp`, a killed run its `.before-run-<pid>-*` folder."""
     from warehouse.publish import BEFORE_RUN, remove_stale_copies
 
-    dead_pid = subprocess.Popen(["true"]).pid  # a pid that has finished once waited for
-    os.waitpid(dead_pid, 0)
+    finished = subprocess.Popen(["true"])
+    finished.wait()  # a pid that has finished once waited for (kept: a dropped Popen may reap it first)
+    dead_pid = finished.pid
     serving = tmp_path / "serving.duckdb"
     stale_copy = tmp_path / f".serving.duckdb.{dead_pid}.tmp"
     stale_folder = tmp_path / f"{BEFORE_RUN}{dead_pid}-abc"

@@ -175,7 +175,9 @@ def _nearest(sample: pd.DataFrame, kode: str, periode: str, gruppe: str, k: int 
     rows = sample[(sample["periode"] == periode) & (sample["ydelsesgruppe"] == gruppe)]
     own = Decimal(str(rows.loc[rows["omraade_kode"] == kode, "forventet_andel"].iloc[0]))
     others = [
-        (abs(Decimal(str(a)) - own), c) for a, c in zip(rows["forventet_andel"], rows["omraade_kode"]) if c != kode
+        (abs(Decimal(str(a)) - own), c)
+        for a, c in zip(rows["forventet_andel"], rows["omraade_kode"], strict=True)
+        if c != kode
     ]
     return [c for _, c in sorted(others)[:k]]
 
@@ -194,7 +196,7 @@ def test_comparable_kommuner_everywhere_match_the_recomputation(sammenligning, y
     got = sammenligning[
         (sammenligning["sammenligning_type"] == "sammenlignelig") & (sammenligning["maal"] == "faktisk_antal")
     ]
-    labels = dict(zip(sammenligning["ydelsesgruppe_kode"], sammenligning["ydelsesgruppe"]))
+    labels = dict(zip(sammenligning["ydelsesgruppe_kode"], sammenligning["ydelsesgruppe"], strict=True))
     sample = y30r21.set_index(["periode", "ydelsesgruppe"])
     checked = 0
     for (periode, gruppe, kode), rows in got.groupby(["periode", "ydelsesgruppe_kode", "omraade_kode"]):

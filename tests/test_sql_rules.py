@@ -14,7 +14,6 @@ import pytest
 from pandera.typing.pandas import DataFrame, Series
 
 import schemas
-from assets.core import build_dim_omraade, build_dim_periode, build_medlemskab
 from pipelines.errors import Problem
 from pipelines.resources.reference import ReferenceData
 from pipelines.sources.jobindsats_parser import table_specs
@@ -25,6 +24,7 @@ from schemas.sammenligning import Udvikling
 from schemas.sql_checks import rows_satisfy, table_satisfies
 from schemas.sql_rules import RuleFailure, failures, problems, rules
 from schemas.statbank import statbank_schema
+from warehouse.dimensions import build_dim_omraade, build_dim_periode, build_medlemskab
 from warehouse.tables import create_table_sql
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import random
 from datetime import date, timedelta
-from pathlib import Path
 
 from pipelines.settings import REFERENCE_DIR, SAMPLE_DIR
 
@@ -42,8 +41,16 @@ def main(persons: int = 600) -> None:
             open_ = end > LAST
             label = rng.choice(common if rng.random() < 0.8 else labels)
             style = "%d-%m-%Y" if rng.random() < 0.3 else "%Y-%m-%d"
-            rows.append([f"S{n:05d}", kommune, label, start.strftime(style), "" if open_ else end.strftime(style),
-                         "sample-synthetic"])
+            rows.append(
+                [
+                    f"S{n:05d}",
+                    kommune,
+                    label,
+                    start.strftime(style),
+                    "" if open_ else end.strftime(style),
+                    "sample-synthetic",
+                ]
+            )
             start = end + timedelta(days=rng.choice([-10, 1, 14, 30, 45, 90]))
     TARGET.parent.mkdir(parents=True, exist_ok=True)
     with TARGET.open("w", encoding="utf-8", newline="") as f:

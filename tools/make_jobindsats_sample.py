@@ -207,7 +207,7 @@ def quarter_months(quarter: str) -> list[str]:
 # --- inputs (project files only) ------------------------------------------------------------
 def read_body(sample_dir: Path, table: str) -> list[dict]:
     body = json.loads((sample_dir / f"{table}.json").read_text(encoding="utf-8"))
-    return [dict(zip(body["columns"], row)) for row in body["rows"]]
+    return [dict(zip(body["columns"], row, strict=True)) for row in body["rows"]]
 
 
 def decimal(value: object) -> float:
@@ -281,7 +281,7 @@ def uoplyst_rate(*parts: object) -> float:
 # --- the tables --------------------------------------------------------------------------------
 def make_ptv_a02(inp: Inputs) -> dict:
     values: dict[tuple[str, str, str], tuple[int, int]] = {}  # (area, period, group) -> (personer, fuldtid)
-    for g, (label, level, profile, ratio, trend, season) in enumerate(PTV_GROUPS):
+    for label, level, profile, ratio, trend, season in PTV_GROUPS:
         if profile.startswith("real:"):
             weights = inp.kommune_share(profile.removeprefix("real:"), MONTHS)
         else:
@@ -323,7 +323,7 @@ def make_ptv_a02(inp: Inputs) -> dict:
             total_full = sum(f for _, f in parts)
             total_pers = round(sum(p for p, _ in parts) * 0.96)
             rows.append([period, area, PTV_TOTAL, total_pers, total_full, pct(total_full, population[area])])
-            for (label, *_), (pers, full) in zip(PTV_GROUPS, parts):
+            for (label, *_), (pers, full) in zip(PTV_GROUPS, parts, strict=True):
                 if area != HELE_LANDET and suppress(pers) is None:
                     rows.append([period, area, label, None, None, None])
                 else:
@@ -378,7 +378,7 @@ def forloeb_rows(
             shares = tilted_shares(Y01A21_SHARES, table, k, quarter, tilt=tilt - winter, sd=0.05)
             buckets = split(counts[k], shares)
             per_area[(k, quarter)] = buckets
-            sums = [a + b for a, b in zip(sums, buckets)]
+            sums = [a + b for a, b in zip(sums, buckets, strict=True)]
         rest = stream(table, "rest-buckets", quarter)
         per_area[(HELE_LANDET, quarter)] = [
             s + round(s * uoplyst_rate(table, b) * factor(rest, 0.1)) for b, s in enumerate(sums)
@@ -388,7 +388,7 @@ def forloeb_rows(
             buckets = per_area[(area, quarter)]
             keep = (lambda v: v) if area == HELE_LANDET else suppress
             rows.append([quarter, area, Y01A21_TOTAL, keep(sum(buckets))])
-            rows.extend([quarter, area, label, keep(v)] for label, v in zip(Y01A21_BUCKETS, buckets))
+            rows.extend([quarter, area, label, keep(v)] for label, v in zip(Y01A21_BUCKETS, buckets, strict=True))
     return {"columns": ["Periode", "Område", "Varighed", "Antal forløb"], "rows": rows}
 
 
@@ -413,7 +413,7 @@ def completed_rows(
             tilt = 0.3 * (inp.bm_index[tilt_group][k] - 1) + 0.06 * z(stream(table, "tilt", k))
             buckets = split(counts[k], tilted_shares(base_shares, table, k, quarter, tilt=tilt, sd=0.06))
             buckets_of[(k, quarter)] = buckets
-            sums = [a + b for a, b in zip(sums, buckets)]
+            sums = [a + b for a, b in zip(sums, buckets, strict=True)]
         rest = stream(table, "rest-buckets", quarter)
         buckets_of[(HELE_LANDET, quarter)] = [
             s + round(s * uoplyst_rate(table, b) * factor(rest, 0.1)) for b, s in enumerate(sums)
@@ -423,7 +423,7 @@ def completed_rows(
         for quarter in quarterly:
             buckets = buckets_of[(area, quarter)]
             total = sum(buckets)
-            weeks = sum(n * w for n, w in zip(buckets, BUCKET_MEAN_WEEKS))
+            weeks = sum(n * w for n, w in zip(buckets, BUCKET_MEAN_WEEKS, strict=True))
             r = stream(table, "weeks", area, quarter)
             mean = round(weeks / total * factor(r, 0.02), 1) if total else None
             if area == HELE_LANDET:
@@ -486,9 +486,9 @@ def status_rows(
                 shares = [b * (tilt if i == 0 else 1.0) * factor(r, 0.08, 0.2) for i, b in enumerate(base)]
                 split_counts = split(ended[(k, quarter)], shares)
                 counts[(k, quarter, months)] = split_counts
-                sums = [a + b for a, b in zip(sums, split_counts)]
+                sums = [a + b for a, b in zip(sums, split_counts, strict=True)]
             rest = ended[(HELE_LANDET, quarter)] - sum(ended[(k, quarter)] for k in inp.kommuner)
-            counts[(HELE_LANDET, quarter, months)] = [a + b for a, b in zip(sums, split(rest, base))]
+            counts[(HELE_LANDET, quarter, months)] = [a + b for a, b in zip(sums, split(rest, base), strict=True)]
     columns = ["Periode", "Område", "Arbejdsmarkedsstatus"]
     for months in STATUS_HORIZONS:
         columns += [status_label(months, "antal"), status_label(months, "pct.")]
@@ -584,7 +584,7 @@ def make_groups(inp: Inputs) -> dict[str, dict]:
     """The a21, a27 and b15 bodies of every group in GRUPPER (y07a07 is made by make_y07a07)."""
     parts: dict[str, list[tuple[str | None, dict]]] = defaultdict(list)
     for g in GRUPPER:
-        name = (lambda table: f"{table}/{g.kategori}") if g.kategori else (lambda table: table)
+        name = (lambda table, kategori=g.kategori: f"{table}/{kategori}") if g.kategori else (lambda table: table)
         stock = quarterly_stock(inp, g)
         parts[f"{g.prefix}a21"].append((g.kategori, forloeb_rows(inp, name(f"{g.prefix}a21"), stock, g.tilt_group)))
         if g.prefix == "y07":
@@ -632,7 +632,7 @@ def tilbud_rows(inp: Inputs, table: str) -> dict:
         sums = [0] * len(TILBUD_TYPES)
         for k in inp.kommuner:
             values[(k, period)] = split(counts[k], [b * factor(stream(table, "type", k, period), 0.1) for b in shares])
-            sums = [a + b for a, b in zip(sums, values[(k, period)])]
+            sums = [a + b for a, b in zip(sums, values[(k, period)], strict=True)]
         rest = stream(table, "rest-types", period)
         values[(HELE_LANDET, period)] = [
             s + round(s * uoplyst_rate(table, t) * factor(rest, 0.1)) for t, s in enumerate(sums)
@@ -642,7 +642,8 @@ def tilbud_rows(inp: Inputs, table: str) -> dict:
         for period in TILBUD_MONTHS:
             full = values[(area, period)]
             rows.append([period, area, TILBUD_TOTAL, keep(sum(full))])
-            rows.extend([period, area, t, keep(f)] for t, f in zip(TILBUD_ROWS, full))
+            # The last type counts in the total only: it has no row of its own.
+            rows.extend([period, area, t, keep(f)] for t, f in zip(TILBUD_ROWS, full, strict=False))
     return {"columns": ["Periode", "Område", "Tilbud", "Antal fuldtidsaktiverede"], "rows": rows}
 
 

@@ -41,12 +41,12 @@ class Outcome:
         return not self.problems and not self.broken
 
 
-def build(conn: duckdb.DuckDBPyConnection, mart: Mart, scope: Scope = Scope()) -> Outcome:
+def build(conn: duckdb.DuckDBPyConnection, mart: Mart, scope: Scope | None = None) -> Outcome:
     """Write `mart` (the rows `scope` changes, where its builder can tell) and validate it, or leave it as it was.
 
     An InputError from the builder (bad configuration, a frame failing its model) is raised as it is.
     """
-    rows = mart.rows(conn, scope)
+    rows = mart.rows(conn, scope or Scope())
     if isinstance(rows, pd.DataFrame):
         rows = validate(mart.model, rows, mart.table)
     columns = ", ".join(name for name, _, _ in columns_of(mart.model))

@@ -102,13 +102,15 @@ def load_code_lists(conn: duckdb.DuckDBPyConnection) -> None:
     )
     conn.execute(
         f"""create or replace temp table forloeb_dream_koder as
-        select unnest(range(d.kode_fra::integer, d.kode_til::integer + 1))::smallint as kode, g.gruppe_nr, d.status_efter
+        select unnest(range(d.kode_fra::integer, d.kode_til::integer + 1))::smallint as kode, g.gruppe_nr,
+            d.status_efter
         from read_csv('{ref}/dream_koder.csv', all_varchar = true, nullstr = '') as d
         left join forloeb_grupper as g using (ydelsesgruppe_kode)"""
     )
     conn.execute(
         f"""create or replace temp table forloeb_maalgrupper as
-        select maalgruppe, ydelsesgruppe_kode from read_csv('{ref}/maalgrupper.csv', all_varchar = true, nullstr = '')"""
+        select maalgruppe, ydelsesgruppe_kode
+        from read_csv('{ref}/maalgrupper.csv', all_varchar = true, nullstr = '')"""
     )
     conn.execute(
         f"""create or replace temp table forloeb_varighedsintervaller as
@@ -146,7 +148,9 @@ def _areas(base: str, keys: list[str], counts: list[str], means: dict[str, str] 
     b_keys = ", ".join(f"b.{k}" for k in keys)
     full = "d.daekkede = d.antal_kommuner"
     summed = [f"case when {full} then sum(b.{c}) end as {c}" for c in counts]
-    weighted = [f"case when {full} then sum(b.{c} * b.{w}) / nullif(sum(b.{w}), 0) end as {c}" for c, w in means.items()]
+    weighted = [
+        f"case when {full} then sum(b.{c} * b.{w}) / nullif(sum(b.{w}), 0) end as {c}" for c, w in means.items()
+    ]
     return f"""
     with b as ({base}),
     daekning as (  -- per area and kilde: its kommuner, how many of them the extracts cover, the weakest grundlag

@@ -28,9 +28,9 @@ from schemas.dimensions import DimOmraade, DimPeriode, DimVarighedsinterval, Dim
 from schemas.facts import Fuldtidspersoner, Ledighed, Vandringer, Varigheder
 from schemas.forloeb import VandringerEfterForloeb, VandringerMaalgruppe
 from schemas.noegletal import Noegletal
-from schemas.types import Schema
 from schemas.sammenligning import BenchmarkPlacering, BenchmarkSammenligning, Udvikling
 from schemas.tilsyn import TilsynFokusmaal, TilsynStatus
+from schemas.types import Schema
 from warehouse import forloeb, udvikling
 from warehouse.aggregate import WEAKEST_FIRST, weakest_datagrundlag, weakest_datagrundlag_of_members, with_aggregates
 from warehouse.dimensions import build_dim_omraade, build_dim_periode, build_medlemskab
@@ -177,7 +177,12 @@ def _fuldtidspersoner(conn, scope: Scope) -> Query:
 
 
 def _ledighed(conn, scope: Scope) -> Query:
-    staged = {name for (name,) in conn.execute("select 'staging.' || table_name from duckdb_tables() where schema_name = 'staging'").fetchall()}
+    staged = {
+        name
+        for (name,) in conn.execute(
+            "select 'staging.' || table_name from duckdb_tables() where schema_name = 'staging'"
+        ).fetchall()
+    }
     return Query(
         with_aggregates(
             ledighed_sql(staged),
@@ -267,12 +272,14 @@ def _benchmark(conn, scope: Scope) -> Query:
 def _benchmark_sammenligning(conn, scope: Scope) -> Query:
     settings = sammenligning_config.load()
     kommuner = {
-        code for (code,) in conn.execute("select omraade_kode from mart.dim_omraade where niveau = 'kommune'").fetchall()
+        code
+        for (code,) in conn.execute("select omraade_kode from mart.dim_omraade where niveau = 'kommune'").fetchall()
     }
     unknown = settings.unknown_codes(kommuner)
     if unknown:
         raise InputError(
-            str(sammenligning_config.CONFIG_PATH.name), [Problem(None, "peers", f"codes that are no kommune: {unknown}")]
+            str(sammenligning_config.CONFIG_PATH.name),
+            [Problem(None, "peers", f"codes that are no kommune: {unknown}")],
         )
     return Query(
         sql("benchmark_sammenligning"),
@@ -319,11 +326,17 @@ def _data_dictionary(conn, scope: Scope) -> pd.DataFrame:
     from warehouse.dictionary import dictionary_frame
     from warehouse.diskretionering import load_config
 
-    sources = {m.table: ", ".join(sorted(t for t in m.inputs if t.split(".")[0] in ("staging", "mart", "person"))) for m in MARTS}
+    sources = {
+        m.table: ", ".join(sorted(t for t in m.inputs if t.split(".")[0] in ("staging", "mart", "person")))
+        for m in MARTS
+    }
     return dictionary_frame(
         {m.table: m.model for m in MARTS},
         {m.table: m.description for m in MARTS},
-        {table: source or ("schemas/" if table == "mart.data_dictionary" else "data/reference") for table, source in sources.items()},
+        {
+            table: source or ("schemas/" if table == "mart.data_dictionary" else "data/reference")
+            for table, source in sources.items()
+        },
         load_config(),
     )
 
@@ -496,7 +509,9 @@ MARTS: list[Mart] = [
         "Each fokusmål per kommune and month under the year's rule set: the monthly share, the calendar-year "
         "average so far, krav for the remaining months (pipelines/config/tilsyn_regler.toml).",
         group="indicators",
-        metadata={"rule_sets": "select string_agg(distinct regelsaet, ', ' order by regelsaet) from mart.tilsyn_fokusmaal"},
+        metadata={
+            "rule_sets": "select string_agg(distinct regelsaet, ', ' order by regelsaet) from mart.tilsyn_fokusmaal"
+        },
         frame=True,
     ),
     Mart(
@@ -547,8 +562,14 @@ MARTS: list[Mart] = [
         Udvikling,
         _udvikling,
         _py_file(udvikling),
-        ("mart.ledighed", "mart.fuldtidspersoner", "mart.varigheder", "mart.vandringer", "mart.benchmark",
-         "mart.dim_ydelsesgruppe"),
+        (
+            "mart.ledighed",
+            "mart.fuldtidspersoner",
+            "mart.varigheder",
+            "mart.vandringer",
+            "mart.benchmark",
+            "mart.dim_ydelsesgruppe",
+        ),
         "Each figure of ledighed, fuldtidspersoner, varigheder and vandringer against 3, 6 and 12 months earlier "
         "(one, two and four quarters for the quarterly tables), and of the benchmark against the previous QMAT and "
         "the same QMAT a year earlier: forskel in antal or pp, forskel_pct for counts; null, never 0, where the "

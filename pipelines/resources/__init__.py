@@ -18,10 +18,11 @@ from pipelines.sources.statbank import StatbankApiClient, StatbankClient, Statba
 
 
 def make_resources(
-    warehouse: Path, source: str = "sample", sample_dir: Path = settings.SAMPLE_DIR, fresh_metadata: bool = False
+    warehouse: Path, source: str = "sample", sample_dir: Path | None = None, fresh_metadata: bool = False
 ) -> dict:
     """The resources for a warehouse file, fetching from the live APIs or the sample in `sample_dir`.
 
+    `sample_dir` defaults to settings.sample_dir(): the bundled sample unless JOBINDBLIK_SAMPLE_DIR says otherwise.
     `fresh_metadata` asks jobindsats' catalogue and table metadata again instead of reading the cache.
     """
     if source == "live":
@@ -36,6 +37,7 @@ def make_resources(
             base_url=settings.statbank_base_url(), timeout_s=settings.http_timeout_s()
         )
     else:
+        sample_dir = sample_dir or settings.sample_dir()
         jobindsats = JobindsatsSnapshotClient(sample_dir=str(sample_dir))
         statbank = StatbankSnapshotClient(sample_dir=str(sample_dir))
     return {

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ META_SUFFIX = ".meta.json"
 
 def utc_now() -> str:
     # Microseconds: `newest` orders bodies by last_seen_at, and two bodies can land within one second.
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def content_hash(body: bytes) -> str:

@@ -34,7 +34,7 @@ from pipelines.sources.jobindsats_metadata import (
     parse_catalogue,
     parse_table_metadata,
 )
-from pipelines.sources.jobindsats_parser import table_specs
+from pipelines.sources.jobindsats_parser import parse_json, table_specs
 
 # A row's first cell in a v3 body: the period (v3 puts Periode first).
 FIRST_CELL_PERIOD = re.compile(rb'\[\s*"(\d{4}(?:M\d{2}|MYTD\d{2}|QMAT\d{2}|Q\d{2})?)"')
@@ -101,6 +101,7 @@ class JobindsatsApiClient(JobindsatsClient):
     _session: requests.Session | None = PrivateAttr(default=None)
     _breaker: CircuitBreaker = PrivateAttr(default_factory=lambda: CircuitBreaker("jobindsats"))
     _memory: dict[str, tuple[float, Any]] = PrivateAttr(default_factory=dict)  # path -> (fetched at, parsed)
+    _rejected: dict[str, InputError] = PrivateAttr(default_factory=dict)  # path -> why its answer was refused
 
     def _get_session(self) -> requests.Session:
         if self._session is None:
@@ -132,8 +133,11 @@ class JobindsatsApiClient(JobindsatsClient):
         """A parsed metadata document, from the cache while it is younger than the TTL.
 
         Only a document that parses is cached, and the disk copy is written atomically, so a bad
-        answer or a cut-off file is fetched again rather than served for a day.
+        answer or a cut-off file is fetched again rather than served for a day. A bad answer is not
+        asked for again in the same run (the same body would come back): later calls raise its error.
         """
+        if path in self._rejected:
+            raise self._rejected[path]
         now = time.time()
         ttl_s = self.metadata_ttl_hours * 3600
         hit = self._memory.get(path)
@@ -152,8 +156,13 @@ class JobindsatsApiClient(JobindsatsClient):
             except (ValueError, InputError):
                 parsed = None
         if parsed is None:
-            payload = self._get(path, {}).json()
-            parsed, fetched_at = parse(payload), now
+            body = self._get(path, {}).content
+            try:
+                payload = parse_json(body, describe_request(path, {"format": "json"}))
+                parsed, fetched_at = parse(payload), now
+            except InputError as error:
+                self._rejected[path] = error
+                raise
             if cache_file:
                 cache_file.parent.mkdir(parents=True, exist_ok=True)
                 tmp = cache_file.with_name(cache_file.name + ".tmp")

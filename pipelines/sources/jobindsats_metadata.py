@@ -99,7 +99,7 @@ def build_query(
     if periodtype not in meta.periods:
         raise QueryError(f"{table_id}: period type {periodtype} is not offered (it has {sorted(meta.periods)})")
     query = {f"period.{periodtype}": ",".join(periods), "mgroup.*": "*"}
-    for dimension, dimension_hierarchies in meta.dimensions.items():
+    for dimension_hierarchies in meta.dimensions.values():
         chosen = [h for h in dimension_hierarchies if h in hierarchies]
         hierarchy = chosen[0] if chosen else dimension_hierarchies[0]
         query[f"hierarchy.{hierarchy}"] = hierarchies.get(hierarchy, "/")

@@ -106,15 +106,20 @@ def table_specs() -> dict[str, TableSpec]:
     return specs
 
 
-def parse_body(body: bytes, source: str) -> tuple[list[str], list[list[Any]]]:
-    """The `columns` and `rows` of a v3 JSON body, or an InputError saying what is wrong with it."""
+def parse_json(body: bytes, source: str) -> Any:
+    """A v3 answer's JSON document, or an InputError naming `source` when it is cut off or garbled."""
     try:
-        payload = json.loads(body.decode("utf-8-sig"))
+        return json.loads(body.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         cut = ", possibly truncated" if exc.reason == "unexpected end of data" else ""
         raise InputError.single(source, f"not UTF-8 text{cut} ({exc.reason} at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise InputError.single(source, f"not valid JSON, possibly truncated: {exc.msg} (line {exc.lineno})") from exc
+
+
+def parse_body(body: bytes, source: str) -> tuple[list[str], list[list[Any]]]:
+    """The `columns` and `rows` of a v3 JSON body, or an InputError saying what is wrong with it."""
+    payload = parse_json(body, source)
     if not (
         isinstance(payload, dict) and isinstance(payload.get("columns"), list) and isinstance(payload.get("rows"), list)
     ):

@@ -108,9 +108,9 @@ def _is_cpr_date(digits: bytes) -> bool:
 
 def scrub(text: str) -> str:
     """`text` with every CPR-like number masked: for error messages a reader or log may show."""
-    return CPR_TOKEN.sub(
-        lambda m: b"<cpr>" if _is_cpr_date(m.group(1)) else m.group(0), text.encode("utf-8")
-    ).decode("utf-8")
+    return CPR_TOKEN.sub(lambda m: b"<cpr>" if _is_cpr_date(m.group(1)) else m.group(0), text.encode("utf-8")).decode(
+        "utf-8"
+    )
 
 
 def pseudonym_pads(key: bytes) -> tuple[bytes, bytes]:
@@ -199,8 +199,9 @@ def read_text(path: Path, text: str, digest: str) -> PersonExtract:
         return _read(conn, path, header, digest, "personer-csv", None)
 
 
-def read_grid(path: Path, where: str, header: list[str], rows: list[list[Any]], header_line: int, sheet: str | None,
-              digest: str) -> PersonExtract:
+def read_grid(
+    path: Path, where: str, header: list[str], rows: list[list[Any]], header_line: int, sheet: str | None, digest: str
+) -> PersonExtract:
     """A person file from an .xlsx sheet; Excel dates become ISO dates, numbers lose their '.0'."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
@@ -211,8 +212,17 @@ def read_grid(path: Path, where: str, header: list[str], rows: list[list[Any]], 
         text_path.write_text(buffer.getvalue(), encoding="utf-8")
         extract = read_text(text_path, buffer.getvalue(), digest)
     return PersonExtract(
-        path, extract.table_id, "xlsx", digest, extract.body, extract.rows, extract.kommuner, extract.periods,
-        extract.pseudonymised, extract.horizon, sheet,
+        path,
+        extract.table_id,
+        "xlsx",
+        digest,
+        extract.body,
+        extract.rows,
+        extract.kommuner,
+        extract.periods,
+        extract.pseudonymised,
+        extract.horizon,
+        sheet,
     )
 
 
@@ -247,13 +257,16 @@ def _read(
     if kind == FORLOEB:
         _check(conn, source, _forloeb_problems(columns))
         query = f"""
-            select {person('r.' + ident)} as person_id, k.kommune_kode, trim(r.{_q(columns['maalgruppe'])}) as maalgruppe,
-                {DATE_SQL.format('trim(r.' + _q(columns['startdato']) + ')')} as startdato,
-                {DATE_SQL.format('nullif(trim(r.' + _q(columns['slutdato']) + "), '')")} as slutdato
-            from raw_rows as r join kommune_map as k on k.navn = lower(trim(r.{_q(columns['kommune'])}))
+            select {person("r." + ident)} as person_id, k.kommune_kode,
+                trim(r.{_q(columns["maalgruppe"])}) as maalgruppe,
+                {DATE_SQL.format("trim(r." + _q(columns["startdato"]) + ")")} as startdato,
+                {DATE_SQL.format("nullif(trim(r." + _q(columns["slutdato"]) + "), '')")} as slutdato
+            from raw_rows as r join kommune_map as k on k.navn = lower(trim(r.{_q(columns["kommune"])}))
             order by kommune_kode, person_id, startdato, maalgruppe"""
-        months = "select distinct strftime(d, '%YM%m') from (select startdato as d from rows union all " \
-                 "select slutdato from rows where slutdato is not null)"
+        months = (
+            "select distinct strftime(d, '%YM%m') from (select startdato as d from rows union all "
+            "select slutdato from rows where slutdato is not null)"
+        )
         horizon = None
     else:
         weeks = _week_columns(header, source)
@@ -266,7 +279,7 @@ def _read(
         )
         _check(conn, source, _dream_problems(columns))
         query = f"""
-            select {person('r.ident')} as person_id, k.kommune_kode, r.uge, r.kode::smallint as kode
+            select {person("r.ident")} as person_id, k.kommune_kode, r.uge, r.kode::smallint as kode
             from long_rows as r join kommune_map as k on k.navn = lower(trim(r.kommune))
             order by kommune_kode, person_id, uge"""
         months = "select distinct strftime(date '1970-01-08' + 7 * uge, '%YM%m') from rows"
@@ -353,11 +366,11 @@ def _unknown_kommune(column: str, label: str) -> str:
 def _check(conn: duckdb.DuckDBPyConnection, source: str, queries: list[str]) -> None:
     """Run the problem queries; any hit is an InputError naming line and column (messages scrubbed)."""
     _load_code_lists(conn)
-    found = conn.execute(
-        f"select * from ({' union all '.join(queries)}) order by 1, 2 limit {MAX_PROBLEMS}"
-    ).fetchall()
+    found = conn.execute(f"select * from ({' union all '.join(queries)}) order by 1, 2 limit {MAX_PROBLEMS}").fetchall()
     if found:
-        raise InputError(source, [Problem(line, column, scrub(message), unit="line") for line, column, message in found])
+        raise InputError(
+            source, [Problem(line, column, scrub(message), unit="line") for line, column, message in found]
+        )
 
 
 def _load_code_lists(conn: duckdb.DuckDBPyConnection) -> None:

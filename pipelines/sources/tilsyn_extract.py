@@ -30,6 +30,7 @@ from pipelines.resources.landing import Origin
 from pipelines.sources.jobindsats_parser import COUNT_LIMIT
 from schemas.tilsyn import MAALINGER, TilsynTaelling
 from schemas.validation import validate
+from warehouse.tilsyn import RULES_FILE, load_rules
 
 SOURCE = "tilsyn"
 TABLE_ID = "fokusmaal_taelling"
@@ -90,8 +91,12 @@ def stage_tilsyn(
 ) -> pd.DataFrame:
     """Parsed rows as staging rows: kommune code, origin, validated. `kommuner` maps names and codes to codes.
 
-    Problems count lines of the file (the frame's index + 1).
+    Problems count lines of the file (the frame's index + 1). A month no rule set covers is refused here,
+    not when the fokusmål are computed.
     """
+    years = {periode[:4] for periode in frame["periode"]}
+    rule_sets = load_rules().regelsaet
+    ruled = {year for year in years if any(rule_set.covers(int(year)) for rule_set in rule_sets)}
     problems = [
         Problem(i + 1, LABEL["omraade_navn"], f"unknown kommune {name!r}: not one of the 98 kommuner", unit)
         for i, name in frame["omraade_navn"].items()
@@ -100,6 +105,10 @@ def stage_tilsyn(
         Problem(i + 1, LABEL["opfyldt"], f"{met} opfyldt is more than the {eligible} berettigede", unit)
         for i, met, eligible in zip(frame.index, frame["opfyldt"], frame["berettigede"], strict=True)
         if pd.notna(met) and pd.notna(eligible) and met > eligible
+    ] + [
+        Problem(i + 1, LABEL["periode"], f"no skærpet tilsyn rule set covers {periode[:4]} ({RULES_FILE.name})", unit)
+        for i, periode in frame["periode"].items()
+        if periode[:4] not in ruled
     ]
     if problems:
         raise InputError(origin.request, sorted(problems, key=lambda p: p.row or 0))
