@@ -329,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     forloeb_parser.add_argument("--persons", type=int, default=2_000_000)
     forloeb_parser.add_argument("--weeks", type=int, default=52)
+    forloeb_parser.add_argument(
+        "--memory-limit", default="3GB", help="DuckDB's memory_limit; beyond it, it spills to the temporary folder"
+    )
     args = parser.parse_args(argv)
     if args.command == "bench":
         return bench(args.scale)
@@ -337,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench-forloeb":
         from pipelines import bench_forloeb
 
-        return bench_forloeb.main(args.persons, args.weeks)
+        return bench_forloeb.main(args.persons, args.weeks, args.memory_limit)
     command = " ".join(["jobindblik", *(argv if argv is not None else sys.argv[1:])])
     if args.command == "run":
         if problem := _missing_token(args.source):
