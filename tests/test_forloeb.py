@@ -210,3 +210,11 @@ def test_an_area_whose_kommuner_are_all_covered_is_their_sum(conn):
         [region],
     ).fetchall()
     assert rows == [(2, True, "extract", "kommunesum")]  # the other covered kommuner had nobody: 0, not unknown
+
+
+def test_publish_refuses_to_serve_the_person_schema(tmp_path):
+    from warehouse.publish import publish
+
+    with pytest.raises(ValueError, match="person-level"):
+        publish(duckdb.connect(), tmp_path / "serving.duckdb", schemas=("mart", "person"))
+    assert not (tmp_path / "serving.duckdb").exists()

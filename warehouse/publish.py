@@ -22,8 +22,8 @@ from schemas.types import Schema
 from warehouse.diskretionering import Config, copy_suppressed
 
 SERVED_SCHEMAS = ("mart",)
-# Person-level tables (pseudonymised, still personal) and their intermediate rows are never served.
-NEVER_SERVED = ("person", "forloeb")
+# Person-level tables (pseudonymised, still personal: warehouse/forloeb.py) are never served.
+NEVER_SERVED = ("person",)
 
 
 def publish(
