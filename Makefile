@@ -2,11 +2,14 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The Dagster instance `make dev` keeps its runs in. `make run` uses a throwaway one: recording every
-# partition's events in SQLite more than doubled its time (29 s -> 67 s on the sample).
+# The Dagster instance `make dev` keeps its runs in. `make run` uses a throwaway one: its events are for the
+# command's own report, and writing them to SQLite would only cost time.
 DAGSTER_HOME_DIR := $(CURDIR)/.dagster
 
-.PHONY: run test test-fast lint dev bench validate clean
+# A DuckDB 1.1 client outside git, so the tests can open serving.duckdb the way BI tools on DuckDB 1.x do.
+DUCKDB1 := $(HOME)/.cache/jobindblik/duckdb-1.1.3
+
+.PHONY: run test test-fast lint dev bench validate clean duckdb1
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +26,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 run: $(VENV)/.installed  ## materialise every asset from the bundled sample and publish serving.duckdb
 	$(BIN)/jobindblik run
 
-test: $(VENV)/.installed-dev  ## the whole suite, offline
+test: $(VENV)/.installed-dev  ## the whole suite, offline (the DuckDB 1.1 client is installed first where it can be)
+	-@$(MAKE) --no-print-directory duckdb1
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.installed-dev  ## the unit layer only: no test builds a warehouse (under 30 s)
@@ -32,6 +36,13 @@ test-fast: $(VENV)/.installed-dev  ## the unit layer only: no test builds a ware
 lint: $(VENV)/.installed-dev  ## ruff: the lint rules and the formatting (configured in pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+duckdb1: $(DUCKDB1)/.installed  ## the old DuckDB client the serving test opens serving.duckdb with
+
+$(DUCKDB1)/.installed:
+	$(PYTHON) -m venv $(DUCKDB1)
+	$(DUCKDB1)/bin/python -m pip install --quiet --disable-pip-version-check duckdb==1.1.3
+	touch $@
 
 dev: $(VENV)/.installed  ## the Dagster UI and daemon on http://127.0.0.1:3000
 	DAGSTER_HOME=$(DAGSTER_HOME_DIR) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
@@ -43,6 +54,7 @@ bench: $(VENV)/.installed  ## time a cold run, again, a nightly no-op, a two-mon
 	$(BIN)/python -m pipelines.bench
 	$(BIN)/jobindblik bench-forloeb --persons 2000000 --weeks 52
 
-clean:  ## the generated warehouse, landing, quarantine and Dagster state (not .venv)
-	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/landing warehouse/quarantine
+clean:  ## the generated warehouse, landing, quarantine, export, reports and Dagster state (not .venv)
+	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/landing warehouse/quarantine warehouse/export \
+		warehouse/.export-* warehouse/rapporter
 	find .dagster -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +

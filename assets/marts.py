@@ -10,7 +10,7 @@ import warnings
 import dagster as dg
 
 from assets.checks import failed, passed, schema_check
-from assets.metadata import markdown_table
+from assets.metadata import DOMAIN_TAGS, OWNERS, definition_metadata, markdown_table
 from pipelines.errors import InputError
 from pipelines.months import tagged_months
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
@@ -78,7 +78,9 @@ def mart_asset(mart: Mart) -> dg.AssetsDefinition:
                 for rule in mart.rules
             ),
         ],
-        metadata={"dagster/table_name": mart.table, **code_reference(mart.code)},
+        metadata={**definition_metadata(mart.table, mart.model), **code_reference(mart.code)},
+        owners=OWNERS,
+        tags=DOMAIN_TAGS,
     )
     def _mart(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         scope = run_scope(context)

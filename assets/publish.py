@@ -1,13 +1,48 @@
 """Publish: the serving copy BI tools read, written only after every check upstream has passed."""
 
 import dagster as dg
+import duckdb
 import pandas as pd
 
-from assets.metadata import markdown_table
+from assets.marts import run_scope
+from assets.metadata import DOMAIN_TAGS, OWNERS, chart, markdown_table
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
+from warehouse.bi import BI_SCHEMA
 from warehouse.diskretionering import load_config
-from warehouse.marts import model_for
-from warehouse.publish import publish
+from warehouse.export import export_folder
+from warehouse.marts import BY_TABLE, model_for
+from warehouse.publish import STORAGE_VERSION, publish
+
+
+def trend_charts(serving) -> dict[str, dg.MetadataValue]:
+    """What a person would rather look at than read: hele landet's bruttoledige over time, and how far the
+    kommuner are from their benchmark (the newest QMAT), drawn from the serving copy just written."""
+    from warehouse.rapport import diagrammer
+
+    with duckdb.connect(str(serving), read_only=True) as conn:
+        trend = conn.execute(
+            "select periode, bruttoledige from mart.ledighed where omraade_kode = '000' "
+            "and kilde = 'jobindsats:y25i01' and ydelsesgruppe_kode = 'led_i_alt' order by periode desc limit 37"
+        ).df()[::-1]
+        spread = conn.execute(
+            "select omraade_navn, forskel_pct_point from mart.benchmark where ydelsesgruppe_kode = 'i_alt' "
+            "and periode = (select max(periode) from mart.benchmark) order by forskel_pct_point"
+        ).df()
+    charts = {}
+    if not trend.empty:
+        figure = diagrammer.linjer(trend["periode"].tolist(), {"Hele landet": trend["bruttoledige"].tolist()}, "", 0)
+        charts["bruttoledige_hele_landet"] = chart(diagrammer.png(figure), "Bruttoledige, hele landet")
+    if not spread.empty:
+        few = pd.concat([spread.head(8), spread.tail(8)]).drop_duplicates()
+        figure = diagrammer.soejler(
+            few["omraade_navn"].tolist(),
+            few["forskel_pct_point"].tolist(),
+            "Faktisk minus forventet, pct.-point",
+            None,
+            2,
+        )
+        charts["benchmark_forskel_yderpunkter"] = chart(diagrammer.png(figure), "Benchmark: de bedste og dårligste")
+    return charts
 
 
 def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
@@ -17,27 +52,42 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
         key=["publish", "serving_duckdb"],
         deps=mart_assets,
         group_name="publish",
-        kinds={"duckdb"},
+        kinds={"duckdb", "parquet"},
         pool=WRITER_POOL,
+        owners=OWNERS,
+        tags=DOMAIN_TAGS,
         description="serving.duckdb beside the warehouse: every mart table, replaced atomically for BI readers, "
-        "with small counts suppressed (diskretionering, pipelines/config/diskretionering.toml).",
+        "with small counts suppressed (diskretionering, pipelines/config/diskretionering.toml), in DuckDB's "
+        f"storage format {STORAGE_VERSION} with keys, comments and the `{BI_SCHEMA}` views; and the same tables "
+        "as Parquet in export/.",
     )
-    def serving_duckdb(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def serving_duckdb(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         config = load_config()
         suppressed: dict[str, int] = {}
+        written = run_scope(context).tables  # None: a whole run, every table new
+        unchanged = frozenset() if written is None else frozenset(BY_TABLE) - written
         with warehouse.connect() as conn:
             counts = publish(
-                conn, warehouse.serving_path, diskretionering=config, model_for=model_for, suppressed=suppressed
+                conn,
+                warehouse.serving_path,
+                diskretionering=config,
+                model_for=model_for,
+                suppressed=suppressed,
+                unchanged=unchanged,
             )
         table = pd.DataFrame(sorted(counts.items()), columns=["table", "rows"])
         table["suppressed_cells"] = table["table"].map(suppressed).astype("Int64")
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(warehouse.serving_path)),
+                "export": dg.MetadataValue.path(str(export_folder(warehouse.serving_path))),
+                "storage_version": dg.MetadataValue.text(STORAGE_VERSION),
                 "tables": dg.MetadataValue.int(len(counts)),
                 "row_counts": dg.MetadataValue.md(markdown_table(table, rows=len(table))),
                 "diskretionering_taerskel": dg.MetadataValue.int(config.taerskel),
                 "suppressed_cells": dg.MetadataValue.int(sum(suppressed.values())),
+                "tables_copied_unchanged": dg.MetadataValue.int(len(unchanged & set(counts))),
+                **trend_charts(warehouse.serving_path),
             }
         )
 

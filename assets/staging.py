@@ -14,7 +14,7 @@ import pandas as pd
 
 from assets.checks import failed, passed, schema_check
 from assets.landing import jobindsats_landings, reject, statbank_landings
-from assets.metadata import table_metadata
+from assets.metadata import DOMAIN_TAGS, OWNERS, definition_metadata, table_metadata
 from pipelines.errors import InputError
 from pipelines.months import run_months
 from pipelines.resources.landing import Landed, LandingStore
@@ -48,10 +48,14 @@ def staged_layers(
     return frames
 
 
-def written(key: dg.AssetKey, table: str, frame: pd.DataFrame, metadata: dict) -> dg.MaterializeResult:
-    """The materialisation of a staging table, with its check: the rows written are the rows validated."""
+def written(key: dg.AssetKey, table: str, frame: pd.DataFrame, total: int, metadata: dict) -> dg.MaterializeResult:
+    """The materialisation of a staging table, with its check: the rows written are the rows validated.
+
+    `dagster/row_count` is the whole table's; `rows_written` this run's (its months, for a monthly table).
+    """
     return dg.MaterializeResult(
-        metadata={**table_metadata(frame, table), **metadata}, check_results=[passed(key, len(frame))]
+        metadata={**table_metadata(frame, table), "dagster/row_count": total, "rows_written": len(frame), **metadata},
+        check_results=[passed(key, len(frame))],
     )
 
 
@@ -73,8 +77,10 @@ def jobindsats_staging(spec: TableSpec) -> dg.AssetsDefinition:
         kinds={"duckdb", "pandas"},
         pool=WRITER_POOL,
         check_specs=[schema_check(key, schema)],
-        metadata={"dagster/table_name": table},
         description=f"jobindsats {spec.table_id} typed, areas as DST codes; a re-run replaces exactly its periods.",
+        metadata=definition_metadata(table, staging_schema(spec.table_id)),
+        owners=OWNERS,
+        tags=DOMAIN_TAGS,
     )
     def _staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         landing = warehouse.landing()
@@ -100,10 +106,12 @@ def jobindsats_staging(spec: TableSpec) -> dg.AssetsDefinition:
                 f"select count(*) from {table} where periode in (select unnest(?)) and aendret_tid = ?",
                 [sorted(frame["periode"].unique()), changed_at.replace(tzinfo=None)],
             ).fetchone()[0]
+            total = conn.execute(f"select count(*) from {table}").fetchone()[0]
         yield written(
             key,
             table,
             frame,
+            total,
             {
                 "periods": dg.MetadataValue.text(", ".join(sorted(frame["periode"].unique()))),
                 "rows_new_or_revised": dg.MetadataValue.int(int(revised)),
@@ -128,7 +136,9 @@ def statbank_staging(table: StatbankTable) -> dg.AssetsDefinition:
         kinds={"duckdb", "pandas"},
         pool=WRITER_POOL,
         check_specs=[schema_check(key, schema)],
-        metadata={"dagster/table_name": f"staging.{name}"},
+        metadata=definition_metadata(f"staging.{name}", schema),
+        owners=OWNERS,
+        tags=DOMAIN_TAGS,
         description=f"Statistics Denmark {table.table_id} as codes, ASCII column names; a re-run replaces its periods.",
     )
     def _staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -149,10 +159,12 @@ def statbank_staging(table: StatbankTable) -> dg.AssetsDefinition:
                 return
             frame = newest_wins(frames, row_key)
             replace_rows(conn, f"staging.{name}", frame, schema, replace_column="tid", key=row_key)
+            total = conn.execute(f"select count(*) from staging.{name}").fetchone()[0]
         yield written(
             key,
             f"staging.{name}",
             frame,
+            total,
             {"periods": dg.MetadataValue.text(f"{frame['tid'].min()}..{frame['tid'].max()}")},
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.months import TIMEZONE
+from pipelines.reports import REPORTS
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.sources.jobindsats import JobindsatsClient
 from pipelines.sources.statbank import StatbankClient
@@ -12,11 +13,16 @@ from pipelines.whats_new import new_jobindsats_tables, new_statbank_tables, rele
 
 refresh_all = dg.define_asset_job(
     "refresh_all",
-    selection=dg.AssetSelection.all(),
-    description="Every asset and check, landing to publish: what `jobindblik run` executes.",
+    selection=dg.AssetSelection.all() - REPORTS,
+    description="Every asset and check, landing to publish: what `jobindblik run` executes (it writes the "
+    "configured kommuner' reports itself; `rapporter` materialises the report's partitions).",
     # A run whose worker died is retried once; one whose step failed is not: the clients already retried what is
     # worth retrying (pipelines/sources/http.py), and a bad body would come back the same.
     tags={"dagster/max_retries": "1", "dagster/retry_on_asset_or_op_failure": "false"},
+)
+
+rapporter = dg.define_asset_job(
+    "rapporter", selection=REPORTS, description="The committee reports, one kommune (partition) per run."
 )
 
 

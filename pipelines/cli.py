@@ -81,10 +81,29 @@ def _execute(defs, source: str, assets, tags, started: float, quiet: bool = Fals
         for moved in filter(None, map(quarantined, failures)):
             print(f"Rejected input is in quarantine: {moved}; staging keeps what it had.", file=sys.stderr)
         return 1
-    print(f"jobindblik ({source}) finished in {elapsed:.1f} s")
+    reports = _write_reports(serving) if published else ""
+    print(f"jobindblik ({source}) finished in {time.perf_counter() - started:.1f} s")
     print(f"warehouse: {warehouse}\nserving copy for BI: {serving}")
     print(changes if published else "serving.duckdb: nothing to republish in this run")
+    if reports:
+        print(reports)
     return 0
+
+
+def _write_reports(serving: Path) -> str:
+    """The configured kommuner' reports from the serving copy just published (pipelines/config/rapport.toml)."""
+    from warehouse.rapport import configured_kommuner, report_folder, write_report
+    from warehouse.rapport.afsnit import RapportFejl
+
+    started = time.perf_counter()
+    written = []
+    for kommune in configured_kommuner():
+        try:
+            written.append(write_report(serving, kommune)[0])
+        except RapportFejl as error:  # serving is published all the same; say which report is missing and why
+            print(f"warning: no report for kommune {kommune}: {error}", file=sys.stderr)
+    names = ", ".join(path.name for path in written)
+    return f"reports in {report_folder(serving)} ({time.perf_counter() - started:.1f} s): {names}"
 
 
 def _missing_token(source: str) -> str | None:
@@ -197,6 +216,27 @@ def dictionary(output: Path | None) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(dictionary_markdown(), encoding="utf-8")
     print(f"data dictionary: {target}")
+    return 0
+
+
+def sql(query: str) -> int:
+    from pipelines.sql import run_query
+
+    return run_query(settings.warehouse_path().with_name("serving.duckdb"), query)
+
+
+def rapport(kommune: str, periode: str | None, pdf: bool) -> int:
+    """The committee report of one kommune, from serving.duckdb only; the files written, one line each."""
+    from warehouse.rapport import write_report
+    from warehouse.rapport.afsnit import RapportFejl
+
+    try:
+        written = write_report(settings.warehouse_path().with_name("serving.duckdb"), kommune, periode, pdf)
+    except (RapportFejl, RuntimeError) as error:
+        print(f"jobindblik rapport: {error}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"rapport: {path}")
     return 0
 
 
@@ -324,6 +364,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     bench_parser = commands.add_parser("bench", help=bench_help, description=bench_help)
     bench_parser.add_argument("--scale", type=_scale, default=1, metavar="N", help="copies of the history (default 1)")
+    sql_parser = commands.add_parser("sql", help="run a query read-only against serving.duckdb and print the result")
+    sql_parser.add_argument("query", help='e.g. "select * from bi.ledige_pr_maaned limit 5"')
+    rapport_parser = commands.add_parser(
+        "rapport", help="write a kommune's committee report (HTML, optionally PDF) from serving.duckdb"
+    )
+    rapport_parser.add_argument("--kommune", required=True, metavar="KODE", help="the kommune's DST code, e.g. 657")
+    rapport_parser.add_argument("--periode", metavar="MAANED", help="the month, e.g. 2026M07 (default: the newest)")
+    rapport_parser.add_argument("--pdf", action="store_true", help="also print it to PDF with headless Chromium")
     forloeb_parser = commands.add_parser(
         "bench-forloeb", help="time the forløb engine on generated data; one JSON line"
     )
@@ -337,6 +385,10 @@ def main(argv: list[str] | None = None) -> int:
         return bench(args.scale)
     if args.command == "dictionary":
         return dictionary(args.output)
+    if args.command == "sql":
+        return sql(args.query)
+    if args.command == "rapport":
+        return rapport(args.kommune, args.periode, args.pdf)
     if args.command == "bench-forloeb":
         from pipelines import bench_forloeb
 

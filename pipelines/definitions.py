@@ -10,9 +10,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets import forloeb, landing, marts, publish, staging, tilsyn
+from assets import forloeb, landing, marts, publish, rapport, staging, tilsyn
 from pipelines import settings
-from pipelines.automation import monthly_refresh, nightly, refresh_all
+from pipelines.automation import monthly_refresh, nightly, rapporter, refresh_all
 from pipelines.resources import make_resources
 from pipelines.sensors import extract_inbox, statbank_release
 
@@ -27,12 +27,13 @@ ASSETS = [
 ]
 # The serving copy depends on every mart table there is, so a new one cannot be published half-built.
 ASSETS.append(publish.serving_duckdb_asset(marts.mart_assets))
+ASSETS.append(rapport.rapport)
 
 
 def make_definitions(warehouse: Path, source: str = "sample", sample_dir: Path | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=ASSETS,
-        jobs=[refresh_all],
+        jobs=[refresh_all, rapporter],
         schedules=[nightly, monthly_refresh],
         sensors=[extract_inbox, statbank_release],
         resources=make_resources(warehouse, source, sample_dir),

@@ -137,8 +137,8 @@ def summary(serving: Path, before: Path | None = None) -> str:
             conn.execute("attach ? as before (read_only)", [str(before)])
         tables = conn.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_catalog = current_database() order by 1"
-        ).fetchall()
+            "where table_catalog = current_database() and table_type = 'BASE TABLE' order by 1"
+        ).fetchall()  # the bi views repeat these tables' rows
         lines = []
         for (name,) in tables:
             count = conn.execute(f"select count(*) from {name}").fetchone()[0]

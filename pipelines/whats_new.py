@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from pipelines.months import MONTH, current_month, every_month, months_tags, shift_month
+from pipelines.reports import REPORTS
 from pipelines.resources.landing import LandingStore
 from pipelines.sources.jobindsats import JobindsatsClient
 from pipelines.sources.jobindsats_parser import table_specs
@@ -77,7 +78,7 @@ def run_plan(
 ) -> tuple[list[dg.AssetKey], dict[str, str]]:
     """The assets to materialise (`keys` and everything downstream) and the run tags of the month range
     `first`..`last` (by default the last few months up to the current one)."""
-    selection = dg.AssetSelection.assets(*keys).downstream()
+    selection = dg.AssetSelection.assets(*keys).downstream() - REPORTS  # partitioned by kommune, not month
     last = last or current_month()
     return sorted(selection.resolve(asset_graph)), months_tags(first or shift_month(last, 1 - RECENT_MONTHS), last)
 

@@ -58,4 +58,9 @@ class Aktivering(_Fact):
     )
 
     class Config:
+        description = (
+            "Fuldtidsaktiverede efter tilbud pr. måned, område og målgruppe (tilbudsfamilien: y01c01, y60c01) ved"
+            " siden af gruppens bruttoledige (mart.ledighed), med aktiveringsgrad og andel virksomhedsrettet "
+            "beregnet af tallene, pr. måned og som årsgennemsnit."
+        )
         unique = ["periode", "omraade_kode", "ydelsesgruppe", "kilde"]

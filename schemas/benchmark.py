@@ -74,6 +74,11 @@ class Benchmark(pa.DataFrameModel):
     datagrundlag: Series[str] = pa.Field(isin=DATAGRUNDLAG)
 
     class Config:
+        description = (
+            "Forventet mod faktisk antal fuldtidspersoner pr. kommune, QMAT-periode og ydelsesgruppe (y30r21), "
+            "med forskellen genberegnet og placeringsbåndet placering_min..placering_max, som de publicerede, "
+            "afrundede andele tillader."
+        )
         strict = True
         coerce = True
         unique = ["periode", "omraade_kode", "ydelsesgruppe_kode"]

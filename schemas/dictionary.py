@@ -20,6 +20,10 @@ class DataDictionary(pa.DataFrameModel):
     tabel_beskrivelse: Series[str] = pa.Field(description="Hvad tabellen indeholder (assetets beskrivelse)")
 
     class Config:
+        description = (
+            "Hver mart-tabel og kolonne med type, om den kan være tom, enhed, beskrivelse og kilde, genereret fra"
+            " pandera-modellerne (det samme som docs/data_dictionary.md)."
+        )
         strict = True
         coerce = True
         unique = ["tabel", "kolonne"]

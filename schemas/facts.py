@@ -74,6 +74,10 @@ class Fuldtidspersoner(_Fact):
     # personer (the two are not counted over the same days), so the data says it does not hold.
 
     class Config:
+        description = (
+            "Personer og fuldtidspersoner pr. måned, område og ydelsesgruppe (ptv_a02, y60a02), med andel_pct af "
+            "befolkningen 16-66 år, som kilden publicerer den; og af DREAM-uger (kilde dream, uden andel)."
+        )
         unique = ["periode", "omraade_kode", "ydelsesgruppe_kode", "kilde"]
 
 
@@ -110,6 +114,11 @@ class Ledighed(_Fact):
     )
 
     class Config:
+        description = (
+            "Bruttoledige (fuldtid), ledighedsprocent af arbejdsstyrken 16-66 år og langtidsledige pr. måned, "
+            "område og gruppe (y25i01, y25i09), og Danmarks Statistiks fuldtidsledige (AUF01, AUF02) som rækker "
+            "med deres egen kilde."
+        )
         unique = ["periode", "omraade_kode", "ydelsesgruppe_kode", "kilde"]
 
 
@@ -141,6 +150,12 @@ class Varigheder(_Fact):
     )
 
     class Config:
+        description = (
+            "Forløb efter varighedsinterval (grænser i uger) pr. kvartal, område og ydelsesgruppe, og den "
+            "gennemsnitlige varighed i uger af forløb afsluttet i kvartalet (tabelfamilierne forloeb og "
+            "afsluttede i jobindsats_tables.toml: y##a21, y##a27, y07a07); og det samme af persondata (kilde "
+            "fagsystem: kommunens målgruppeforløb; dream: forløb af DREAM-uger)."
+        )
         unique = ["periode", "omraade_kode", "ydelsesgruppe", "maal", "varighedsinterval", "kilde"]
 
 
@@ -163,4 +178,9 @@ class Vandringer(_Fact):
     )
 
     class Config:
+        description = (
+            "Status 1 og 3 måneder efter et afsluttet forløb (job, uddannelse, anden ydelse, selvforsørgelse, "
+            "...) som antal og andel_pct af rækken, pr. kvartal, område og den gruppe forløbet var på (fra; "
+            "tabelfamilien status i jobindsats_tables.toml: y##b15)."
+        )
         unique = ["periode", "omraade_kode", "fra", "til", "maaneder_efter", "kilde"]

@@ -41,6 +41,10 @@ class VandringerMaalgruppe(_Fact):
     kilde: Series[str] = pa.Field(isin=["fagsystem"], description="fagsystem: målgruppeforløb fra kommunens fagsystem")
 
     class Config:
+        description = (
+            "Nye målgruppeforløb pr. måned og område efter forrige målgruppe (Ingen når der ikke er en), af "
+            "kommunens målgruppeforløb fra fagsystemet (pipelines/config/forloeb.toml: look_back_dage)."
+        )
         unique = ["periode", "omraade_kode", "til_maalgruppe", "fra_maalgruppe", "kilde"]
 
 
@@ -69,4 +73,8 @@ class VandringerEfterForloeb(_Fact):
     )
 
     class Config:
+        description = (
+            "Status 1 og 3 måneder efter et afsluttet forløb pr. kvartal for afslutningen og område, med andel_pct "
+            "af rækkens I alt (fagsystemets målgruppeforløb og forløb af DREAM-uger)."
+        )
         unique = ["periode", "omraade_kode", "maalgruppe", "status_efter", "maaneder_efter", "kilde"]

@@ -43,6 +43,11 @@ class Noegletal(pa.DataFrameModel):
     )
 
     class Config:
+        description = (
+            "Nøgletalsarket: pr. kommune, måned (kvartal for kvartalsvise kilder) og nøgletal værdien, hele "
+            "landets værdi ved siden af og kommunens værdi 3, 6 og 12 måneder før; et nøgletal mangler, hvor "
+            "kilden ikke har perioden (pipelines/config/noegletal.toml)."
+        )
         strict = True
         coerce = True
         unique = ["periode", "omraade_kode", "noegletal"]

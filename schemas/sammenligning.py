@@ -39,22 +39,46 @@ class BenchmarkSammenligning(pa.DataFrameModel):
     omraade_navn: Series[str]
     ydelsesgruppe_kode: Series[str]
     ydelsesgruppe: Series[str]
-    maal: Series[str] = pa.Field(isin=BENCHMARK_MAAL)
-    enhed: Series[str] = pa.Field(isin=ENHEDER)
-    sammenlignet_med: Series[str] = pa.Field(
-        str_matches=r"^((land|region|rar|kommunegruppe|peer):[0-9A-Z]{3,5}|sammenlignelig:[1-9]\d*)$"
+    maal: Series[str] = pa.Field(
+        isin=BENCHMARK_MAAL,
+        description="Benchmarktallet: forventet_antal, faktisk_antal, forskel_antal, forventet_andel, faktisk_andel, "
+        "forskel_pct_point",
     )
-    sammenligning_type: Series[str] = pa.Field(isin=SAMMENLIGNING_TYPER)
-    sammenligning_kode: Series[str] = pa.Field(str_matches=OMRAADE_KODE_PATTERN)
-    sammenligning_navn: Series[str]
-    vaerdi: Series[float]
+    enhed: Series[str] = pa.Field(isin=ENHEDER, description="Tallets enhed: antal, pct eller pct_point")
+    sammenlignet_med: Series[str] = pa.Field(
+        description="Hvad kommunen sammenlignes med: type og kode, fx region:082, peer:661 eller sammenlignelig:1 "
+        "(nummer i rækkefølgen efter lighed)",
+        str_matches=r"^((land|region|rar|kommunegruppe|peer):[0-9A-Z]{3,5}|sammenlignelig:[1-9]\d*)$",
+    )
+    sammenligning_type: Series[str] = pa.Field(
+        isin=SAMMENLIGNING_TYPER,
+        description="Sammenligningens type: land, region, rar, kommunegruppe, peer (konfigureret) eller sammenlignelig",
+    )
+    sammenligning_kode: Series[str] = pa.Field(
+        str_matches=OMRAADE_KODE_PATTERN,
+        description="Områdekoden for det område eller den kommune, der sammenlignes med",
+    )
+    sammenligning_navn: Series[str] = pa.Field(
+        description="Navnet på det område eller den kommune, der sammenlignes med"
+    )
+    vaerdi: Series[float] = pa.Field(description="Kommunens værdi af tallet")
     # Empty where the area compared with lacks a kommune's figure (warehouse/aggregate.py's rule).
-    sammenligningsvaerdi: Series[float] = pa.Field(nullable=True)
-    forskel: Series[float] = pa.Field(nullable=True)
+    sammenligningsvaerdi: Series[float] = pa.Field(
+        nullable=True,
+        description="Samme tal for det, der sammenlignes med (summer af antal, befolkningsvægtede andele); "
+        "tom hvis en af områdets kommuner mangler",
+    )
+    forskel: Series[float] = pa.Field(nullable=True, description="vaerdi minus sammenligningsvaerdi")
     kilde: Series[str]
     datagrundlag: Series[str] = pa.Field(isin=DATAGRUNDLAG)
 
     class Config:
+        description = (
+            "Hver kommunes benchmarktal (forventet/faktisk antal og andel, forskel) ved siden af hele landet, "
+            "regionen, RAR og kommunegruppen (summer af antal, befolkningsvægtede andele), de konfigurerede "
+            "sammenligningskommuner og de k mest sammenlignelige kommuner efter forventet andel; langt format: "
+            "maal × sammenlignet_med."
+        )
         strict = True
         coerce = True
         unique = ["periode", "omraade_kode", "ydelsesgruppe_kode", "maal", "sammenlignet_med"]
@@ -74,19 +98,39 @@ class BenchmarkPlacering(pa.DataFrameModel):
     omraade_kode: Series[str] = pa.Field(str_matches=KOMMUNE_KODE)
     omraade_navn: Series[str]
     ydelsesgruppe_kode: Series[str]
-    inden_for: Series[str] = pa.Field(str_matches=r"^(land|region|rar|kommunegruppe):[0-9A-Z]{3,5}$")
-    inden_for_niveau: Series[str] = pa.Field(isin=RANGLISTER)
-    inden_for_kode: Series[str] = pa.Field(str_matches=OMRAADE_KODE_PATTERN)
-    inden_for_navn: Series[str]
-    forskel_pct_point: Series[float]
-    placering_min: Series[pd.Int64Dtype] = pa.Field(ge=1)
-    placering_max: Series[pd.Int64Dtype] = pa.Field(ge=1)
-    placering: Series[pd.Int64Dtype] = pa.Field(ge=1)
-    antal_kommuner: Series[pd.Int64Dtype] = pa.Field(ge=1)
+    inden_for: Series[str] = pa.Field(
+        str_matches=r"^(land|region|rar|kommunegruppe):[0-9A-Z]{3,5}$",
+        description="Ranglisten: niveau og kode, fx region:082 (landet, regionen, RAR eller kommunegruppen)",
+    )
+    inden_for_niveau: Series[str] = pa.Field(
+        isin=RANGLISTER, description="Ranglistens niveau: land, region, rar eller kommunegruppe"
+    )
+    inden_for_kode: Series[str] = pa.Field(
+        str_matches=OMRAADE_KODE_PATTERN, description="Områdekoden for det område, kommunen rangeres inden for"
+    )
+    inden_for_navn: Series[str] = pa.Field(description="Navnet på det område, kommunen rangeres inden for")
+    forskel_pct_point: Series[float] = pa.Field(
+        description="Faktisk minus forventet andel i procentpoint (negativ er bedre end forventet)"
+    )
+    placering_min: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Bedste placering kommunen kan have (de afrundede andele giver et bånd ved lighed)"
+    )
+    placering_max: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Dårligste placering kommunen kan have inden for båndet"
+    )
+    placering: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Placeringen i rækkefølgen af den publicerede landsplacering (1 er bedst)"
+    )
+    antal_kommuner: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Antal kommuner i ranglisten")
     kilde: Series[str]
     datagrundlag: Series[str] = pa.Field(isin=DATAGRUNDLAG)
 
     class Config:
+        description = (
+            "Hver kommunes placering i benchmark inden for hele landet, regionen, RAR og kommunegruppen: båndet "
+            "placering_min..placering_max af kommuner med samme afrundede forskel i procentpoint, og placering i "
+            "rækkefølgen af den publicerede landsplacering."
+        )
         strict = True
         coerce = True
         unique = ["periode", "omraade_kode", "ydelsesgruppe_kode", "inden_for"]
@@ -134,6 +178,12 @@ class Udvikling(pa.DataFrameModel):
     datagrundlag: Series[str] = pa.Field(isin=DATAGRUNDLAG)
 
     class Config:
+        description = (
+            "Hvert tal i ledighed, fuldtidspersoner, varigheder og vandringer mod 3, 6 og 12 måneder før (1, 2 og"
+            " 4 kvartaler for kvartalstabellerne), og benchmark mod forrige QMAT og samme QMAT året før: forskel "
+            "i antal eller procentpoint, forskel_pct for antal; tom, aldrig 0, hvor den tidligere periode "
+            "mangler."
+        )
         strict = True
         coerce = True
         unique = ["tabel", "periode", "omraade_kode", "ydelsesgruppe_kode", "opdeling", "kilde", "maal", "horisont"]

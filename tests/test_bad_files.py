@@ -178,9 +178,7 @@ CASES = [
     share("share_over_100", "150,0", "fails less_than_or_equal_to(100)"),
     share("share_superscript", "9,08²", "SUPERSCRIPT TWO"),
     # Text cells and the shape of the file.
-    text(
-        "unknown_area.csv", y30r21(4, "Område", "Atlantis"), ("line 4", "column 'Område'", "unknown area 'Atlantis'")
-    ),
+    text("unknown_area.csv", y30r21(4, "Område", "Atlantis"), ("line 4", "column 'Område'", "unknown area 'Atlantis'")),
     text("nbsp_in_area.csv", y30r21(4, "Område", "Køben\xa0havn"), ("line 4", "column 'Område'", "unknown area")),
     text("blank_area.csv", y30r21(5, "Område", " "), ("line 5", "column 'Område'", "expected text")),
     text("unknown_group.csv", y30r21(6, "Ydelsesgrupper", "Lottogevinst"), ("line 6", "unknown ydelsesgruppe")),

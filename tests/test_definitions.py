@@ -15,7 +15,7 @@ from pipelines.definitions import defs
 from pipelines.sources.jobindsats_parser import table_specs
 from pipelines.sources.statbank_tables import statbank_tables
 
-GROUPS = {"landing", "staging", "core", "indicators", "publish"}
+GROUPS = {"landing", "staging", "core", "indicators", "publish", "rapport"}
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -50,6 +50,7 @@ def test_every_asset_has_a_known_group_kinds_and_a_description():
         "mart/noegletal",
         "mart/data_dictionary",
         "publish/serving_duckdb",
+        "publish/rapport",
     }
     for key, spec in specs.items():
         assert spec.group_name in GROUPS, key

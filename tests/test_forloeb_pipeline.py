@@ -9,6 +9,7 @@ import pytest
 from pipelines.sources.personer import KEY_VARIABLE
 from tests.conftest import copy_warehouse, read_table
 from tests.test_ingest import cli_ingest
+from warehouse.export import export_folder
 
 KEY = "an-end-to-end-test-key-of-enough-length"
 CPR_A, CPR_B = "0101901234", "0202851234"
@@ -51,8 +52,9 @@ def test_serving_holds_no_person_data(good_run):
     assert not columns & PERSON_COLUMNS
     ids = [p for (p,) in query(warehouse, "select person_id from person.personer")]
     assert ids  # the sample has persons, so the check below could fail
-    served = serving.read_bytes()
+    served = serving.read_bytes() + all_bytes(export_folder(serving))  # the copy and its Parquet export
     assert [p for p in ids if p.encode() in served] == []
+    assert not [p for p in export_folder(serving).rglob("*") if "person" in p.name]
 
 
 @pytest.fixture(scope="module")

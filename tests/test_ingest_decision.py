@@ -53,9 +53,7 @@ def sample_csv(table_id: str, keep=lambda row: True, period=lambda periode: peri
 def auf01_text(months: list[str], kommuner: list[str]) -> str:
     """An AUF01 BULK extract in codes, values derived from the kommune code and month (synthetic)."""
     rows = [
-        f"{kode};TOT;TOT;TOT;TOT;{month};{int(kode) * 3 + 7 * i}"
-        for i, month in enumerate(months)
-        for kode in kommuner
+        f"{kode};TOT;TOT;TOT;TOT;{month};{int(kode) * 3 + 7 * i}" for i, month in enumerate(months) for kode in kommuner
     ]
     return "\n".join([AUF01_HEADER, *rows]) + "\n"
 
@@ -152,9 +150,7 @@ def test_a_status_export_is_not_read_as_y01b15_when_another_table_fits(tmp_path,
 def test_the_rows_group_labels_decide_between_tables_with_one_header(tmp_path, monkeypatch, validator):
     """A twin of y25i01 for another grouping: a y25i01 export's ydelsesgrupper fit only y25i01's."""
     y25i01 = table_specs()["y25i01"]
-    columns = tuple(
-        dataclasses.replace(c, gruppering="benchmark") if c.gruppering else c for c in y25i01.columns
-    )
+    columns = tuple(dataclasses.replace(c, gruppering="benchmark") if c.gruppering else c for c in y25i01.columns)
     twin = dataclasses.replace(y25i01, table_id="y99i01", columns=columns)
     monkeypatch.setattr(extracts, "table_specs", lambda: {**table_specs(), "y99i01": twin})
     path = write(tmp_path / "ledighed.csv", sample_csv("y25i01", lambda row: row[1] == "Herning"))
@@ -178,9 +174,7 @@ def test_the_rows_group_labels_decide_between_tables_with_one_header(tmp_path, m
         ("2099M01", "period '2099M01' is in the future"),
     ],
 )
-def test_a_month_that_cannot_be_kept_is_an_error_naming_file_line_and_value(
-    periode, why, tmp_path, landing, validator
-):
+def test_a_month_that_cannot_be_kept_is_an_error_naming_file_line_and_value(periode, why, tmp_path, landing, validator):
     text = sample_csv("y25i01", lambda row: row[1] == "Herning" and row[0] == "2025M01")
     lines = text.splitlines()
     lines[2] = lines[2].replace("2025M01", periode, 1)

@@ -102,7 +102,12 @@ def test_auf01_12_month_development_of_a_rar_recomputed_from_the_sample(marts):
     assert round(row.forskel_pct, 1) == round(100 * (now - then) / then, 1)
     assert row.datagrundlag == "sample-synthetic"
     three = one(
-        udvikling, tabel="mart.ledighed", kilde=AUF01, omraade_kode=rar, maal="bruttoledige", periode="2024M01",
+        udvikling,
+        tabel="mart.ledighed",
+        kilde=AUF01,
+        omraade_kode=rar,
+        maal="bruttoledige",
+        periode="2024M01",
         horisont="3m",
     )
     assert three.tidligere_vaerdi == kommune_values(sample, "2023M10", members).sum()
@@ -244,7 +249,12 @@ def test_an_auf01_extract_of_a_rars_kommuner_gives_its_bruttoledige_and_12_month
 
     udvikling = read_table(run.warehouse, "mart.udvikling")
     change = one(
-        udvikling, tabel="mart.ledighed", kilde=AUF01, omraade_kode=rar, maal="bruttoledige", periode="2024M01",
+        udvikling,
+        tabel="mart.ledighed",
+        kilde=AUF01,
+        omraade_kode=rar,
+        maal="bruttoledige",
+        periode="2024M01",
         horisont="12m",
     )
     assert (change.vaerdi, change.tidligere_vaerdi, change.forskel) == (now, then, now - then)

@@ -102,7 +102,7 @@ def bump(api: FakeApi, *table_ids: str) -> None:
 
 FAULTS = {
     "401 v3 body": (Reply(401, V3_401), "HTTP 401: the token was refused (Invalid or expired token); check JOBINDS"),
-    "401 v2 body": (Reply(401, V2_401), "HTTP 401: the token was refused ({\"Forkert nøgle eller nøglen er udløbet"),
+    "401 v2 body": (Reply(401, V2_401), 'HTTP 401: the token was refused ({"Forkert nøgle eller nøglen er udløbet'),
     "403": (Reply(403, {"code": 403, "cause": "Forbidden"}), "HTTP 403: the token was refused (Forbidden)"),
     "422": (Reply(422, real_422()), "HTTP 422: Unknown hierarchies: ['_omrade']"),
     "429 with Retry-After": (Reply(429, {"code": 429, "cause": "Too many requests"}, {"Retry-After": "7"}), "HTTP 429"),

@@ -2,9 +2,10 @@
 
 Generated, never written by hand: columns, types and nullability from the pandera models (the
 same derivation as the DDL, warehouse/tables.py), units and descriptions from the models' Field
-metadata and descriptions, each table's description and sources from its Dagster asset, and the
-two columns diskretionering adds in serving.duckdb from its configuration. `jobindblik
-dictionary` writes the Markdown page docs/data_dictionary.md from the same frame.
+metadata and descriptions, each table's description from its model's `Config.description` (Danish,
+like the columns'), its sources from its Dagster asset, and the two columns diskretionering adds in
+serving.duckdb from its configuration. `jobindblik dictionary` writes the Markdown page
+docs/data_dictionary.md from the same frame.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def dictionary_frame(
     rows = []
     for table, model in sorted(models.items()):
         schema = to_schema(model)
-        about = _first_paragraph(descriptions.get(table) or schema.description)
+        about = _first_paragraph(schema.description or descriptions.get(table))
         source = sources.get(table, "")
         columns = columns_of(model)
         for position, (name, sql_type, nullable) in enumerate(columns, start=1):

@@ -30,7 +30,7 @@ from schemas.forloeb import VandringerEfterForloeb, VandringerMaalgruppe
 from schemas.noegletal import Noegletal
 from schemas.sammenligning import BenchmarkPlacering, BenchmarkSammenligning, Udvikling
 from schemas.tilsyn import TilsynFokusmaal, TilsynStatus
-from schemas.types import Schema
+from schemas.types import Schema, to_schema
 from warehouse import forloeb, udvikling
 from warehouse.aggregate import WEAKEST_FIRST, weakest_datagrundlag, weakest_datagrundlag_of_members, with_aggregates
 from warehouse.dimensions import build_dim_omraade, build_dim_periode, build_medlemskab
@@ -101,7 +101,6 @@ class Mart:
     code: str
     # The tables it reads: its asset's dependencies and the data dictionary's `kilde`.
     inputs: tuple[str, ...]
-    description: str
     group: str = "core"
     # A monthly table replaces only the run's months (its `periode`).
     monthly: bool = False
@@ -110,6 +109,12 @@ class Mart:
     metadata: dict[str, str] = field(default_factory=dict)
     # Built as a frame in Python (the dimensions, the tilsyn engine, the dictionary), not as a query.
     frame: bool = False
+
+    @property
+    def description(self) -> str:
+        """What the table holds, from its model (`Config.description`): one text, in Danish, for the UI, the
+        data dictionary and the serving copy's comments."""
+        return to_schema(self.model).description or ""
 
     @property
     def kind(self) -> str:
@@ -375,7 +380,6 @@ MARTS: list[Mart] = [
         _dim_omraade,
         "warehouse/dimensions.py",
         (),
-        "Areas: hele landet, 5 regions, 11 landsdele, 8 RAR, 5 kommunegrupper and the 98 kommuner.",
         frame=True,
     ),
     Mart(
@@ -384,7 +388,6 @@ MARTS: list[Mart] = [
         _medlemskab,
         "warehouse/dimensions.py",
         ("mart.dim_omraade",),
-        "Which kommuner make up each aggregate area: the bridge facts are summed through.",
         frame=True,
     ),
     Mart(
@@ -393,7 +396,6 @@ MARTS: list[Mart] = [
         _dim_ydelsesgruppe,
         "data/reference/ydelsesgrupper.csv",
         (),
-        "The benefit groups, with jobindsats' label for each and the group it belongs to.",
         frame=True,
     ),
     Mart(
@@ -402,7 +404,6 @@ MARTS: list[Mart] = [
         _dim_varighedsinterval,
         "data/reference/varighedsintervaller.csv",
         (),
-        "The duration intervals jobindsats counts forløb in, with their bounds in weeks.",
         frame=True,
     ),
     Mart(
@@ -411,7 +412,6 @@ MARTS: list[Mart] = [
         _dim_periode,
         "warehouse/dimensions.py",
         (),
-        f"M, Q, QMAT, Y and MYTD periods from {FIRST_YEAR} to next year, with start and end dates.",
         frame=True,
     ),
     Mart(
@@ -420,8 +420,6 @@ MARTS: list[Mart] = [
         _fuldtidspersoner,
         _sql_file("fuldtidspersoner"),
         (*_staging("ptv_a02", "y60a02"), *DIMENSIONS, *PERSON_INPUTS),
-        "Personer and fuldtidspersoner per month, area and ydelsesgruppe (ptv_a02, y60a02), with andel_pct of the "
-        "population 16-66 as the source publishes it; and from DREAM weeks (kilde dream, no share).",
         monthly=True,
     ),
     Mart(
@@ -430,8 +428,6 @@ MARTS: list[Mart] = [
         _ledighed,
         _sql_file("ledighed"),
         (*_staging("y25i01", "y25i09"), *(dst_table(t) for t in DST_TABLES), *DIMENSIONS),
-        "Bruttoledige (fuldtid), ledighedsprocent of the arbejdsstyrke 16-66 and langtidsledige per month, area and "
-        "group (y25i01, y25i09), and DST's fuldtidsledige (AUF01, AUF02) as rows of their own kilde.",
         monthly=True,
     ),
     Mart(
@@ -440,10 +436,6 @@ MARTS: list[Mart] = [
         _varigheder,
         _sql_file("varigheder"),
         (*_family("forloeb", "afsluttede"), *DIMENSIONS, "mart.dim_varighedsinterval", *PERSON_INPUTS),
-        "Forløb by duration interval (bounds in weeks) per quarter, area and ydelsesgruppe, and the mean duration "
-        "in weeks of forløb that ended in the quarter (every table of the families forloeb and afsluttede in "
-        "jobindsats_tables.toml: y##a21, y##a27, y07a07), and the same from person data (kilde fagsystem: the "
-        "case system's målgruppeforløb; dream: DREAM spells).",
     ),
     Mart(
         "mart.vandringer",
@@ -451,9 +443,6 @@ MARTS: list[Mart] = [
         _vandringer,
         _sql_file("vandringer"),
         (*_family("status"), *DIMENSIONS),
-        "Status 1 and 3 months after a forløb ended (job, uddannelse, another ydelse, selvforsørgelse, ...), as "
-        "antal and andel_pct of the row, per quarter, area and the group the forløb was on (`fra`; every table of "
-        "the family status in jobindsats_tables.toml: y##b15).",
     ),
     Mart(
         "mart.vandringer_maalgruppe",
@@ -461,8 +450,6 @@ MARTS: list[Mart] = [
         _vandringer_maalgruppe,
         "warehouse/forloeb/vandringer_maalgruppe.sql",
         (*PERSON_INPUTS, *DIMENSIONS),
-        "New målgruppeforløb per month and area by forrige målgruppe ('Ingen' for none), from the case system's "
-        "målgruppeforløb (pipelines/config/forloeb.toml: look_back_dage).",
         rules=(SUMS_TO_STARTED,),
     ),
     Mart(
@@ -471,8 +458,6 @@ MARTS: list[Mart] = [
         _vandringer_efter_forloeb,
         "warehouse/forloeb/vandringer_efter_forloeb.sql",
         (*PERSON_INPUTS, *DIMENSIONS),
-        "Status 1 and 3 months after a forløb ended, per quarter of the end and area, with andel_pct of the row's "
-        "I alt (case system and DREAM).",
     ),
     Mart(
         "mart.aktivering",
@@ -480,9 +465,6 @@ MARTS: list[Mart] = [
         _aktivering,
         _sql_file("aktivering_rater"),
         (*_family("tilbud"), "mart.ledighed", *DIMENSIONS),
-        "Fuldtidsaktiverede by tilbud per month, area and målgruppe (the tilbud family: y01c01, y60c01), beside "
-        "the group's bruttoledige (mart.ledighed), with aktiveringsgrad and andel_virksomhedsrettet computed from "
-        "the counts, per month and as a year average.",
     ),
     Mart(
         "mart.benchmark",
@@ -490,8 +472,6 @@ MARTS: list[Mart] = [
         _benchmark,
         _sql_file("benchmark"),
         ("staging.jobindsats_y30r21", "mart.dim_omraade", "mart.dim_ydelsesgruppe"),
-        "Forventet against faktisk fuldtidspersoner per kommune (y30r21), with forskel recomputed and the rank "
-        "band placering_min..placering_max that the published, rounded shares allow.",
         group="indicators",
         rules=(BENCHMARK_MATCHES_PUBLISHED,),
         metadata={
@@ -506,8 +486,6 @@ MARTS: list[Mart] = [
         _tilsyn_fokusmaal,
         "warehouse/tilsyn.py",
         (TILSYN_COUNTS, "mart.dim_omraade"),
-        "Each fokusmål per kommune and month under the year's rule set: the monthly share, the calendar-year "
-        "average so far, krav for the remaining months (pipelines/config/tilsyn_regler.toml).",
         group="indicators",
         metadata={
             "rule_sets": "select string_agg(distinct regelsaet, ', ' order by regelsaet) from mart.tilsyn_fokusmaal"
@@ -520,9 +498,6 @@ MARTS: list[Mart] = [
         _tilsyn_status,
         "warehouse/tilsyn.py",
         ("mart.tilsyn_fokusmaal", "mart.benchmark"),
-        "Per kommune and selection year: resultatmål (mart.benchmark, i alt, the year's QMAT04, else its QMAT02), "
-        "the fokusmål that count, and the status from the configured decision table; null with a reason when an "
-        "input is unknown.",
         group="indicators",
         metadata={
             "status": "select string_agg(s || ': ' || n, ', ' order by s) from (select coalesce(status, '(ukendt)') "
@@ -536,9 +511,6 @@ MARTS: list[Mart] = [
         _benchmark_sammenligning,
         _sql_file("benchmark_sammenligning"),
         ("mart.benchmark", "mart.dim_omraade", "mart.omraade_medlemskab"),
-        "Every kommune's benchmark figures (forventet/faktisk antal and andel, forskel) beside hele landet, its "
-        "region, RAR and kommunegruppe (sums of antal, population-weighted andele), its configured peers and its k "
-        "comparable kommuner by forventet andel; long format: maal × sammenlignet_med.",
         group="indicators",
         metadata={
             "sammenligninger": "select string_agg(t || ' ' || n, ', ' order by t) from (select sammenligning_type "
@@ -551,9 +523,6 @@ MARTS: list[Mart] = [
         _benchmark_placering,
         _sql_file("benchmark_placering"),
         ("mart.benchmark", "mart.dim_omraade"),
-        "Each kommune's benchmark rank within hele landet, its region, RAR and kommunegruppe: the band "
-        "placering_min..placering_max of kommuner tied on the rounded forskel in pp, and placering in the order of "
-        "the national (published) rank.",
         group="indicators",
         metadata={"untied_rows": "select count(*) from mart.benchmark_placering where placering_min = placering_max"},
     ),
@@ -570,10 +539,6 @@ MARTS: list[Mart] = [
             "mart.benchmark",
             "mart.dim_ydelsesgruppe",
         ),
-        "Each figure of ledighed, fuldtidspersoner, varigheder and vandringer against 3, 6 and 12 months earlier "
-        "(one, two and four quarters for the quarterly tables), and of the benchmark against the previous QMAT and "
-        "the same QMAT a year earlier: forskel in antal or pp, forskel_pct for counts; null, never 0, where the "
-        "earlier period is absent.",
         group="indicators",
         metadata={"rows_with_earlier_figure": "select count(tidligere_vaerdi) from mart.udvikling"},
     ),
@@ -583,9 +548,6 @@ MARTS: list[Mart] = [
         _noegletal,
         "warehouse/noegletal.py",
         (*source_tables(NOEGLETAL_FIGURES), "mart.dim_omraade", "mart.dim_periode"),
-        "The nøgletal sheet: per kommune, month (quarter for quarterly sources) and figure, the value, hele landet's "
-        "value beside it and the kommune's value 3, 6 and 12 months earlier; figures absent where their source has "
-        "no such period (pipelines/config/noegletal.toml).",
         group="indicators",
         metadata={"figures": "select count(distinct noegletal) from mart.noegletal"},
     ),
@@ -595,8 +557,6 @@ MARTS: list[Mart] = [
         _data_dictionary,
         "warehouse/dictionary.py",
         (),
-        "Every mart table and column with its type, nullability, unit, description and source, generated from the "
-        "pandera models and the table declarations (the same as docs/data_dictionary.md).",
         group="publish",
         frame=True,
     ),

@@ -7,6 +7,11 @@ is never waited on, and never sees a half-written table; its next connection see
 The copy is where diskretionering happens (warehouse/diskretionering.py): with a `diskretionering`
 config, every table built from counts is copied with its small counts suppressed, so BI tools
 never see them while the working warehouse keeps the real numbers.
+
+The file is written in DuckDB's storage format v1.1.0 (STORAGE_VERSION), so every client from
+DuckDB 1.1 on opens it: the CLI, and the ODBC/JDBC drivers Power BI, Metabase and DBeaver bundle.
+It carries the BI layer (warehouse/bi.py: keys, comments, the `bi` views), and the same tables
+go to the Parquet export (warehouse/export.py), both replaced together with the file.
 """
 
 from __future__ import annotations
@@ -17,13 +22,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from schemas.types import Schema
-from warehouse.diskretionering import Config, copy_suppressed
+from warehouse.bi import comment_all, create_views, declare_keys
+from warehouse.diskretionering import FLAG, FLAG_COLUMNS, Config, copy_suppressed
+from warehouse.export import EXPORT, export_folder, staged_folder, switch_to, write_export
 
 SERVED_SCHEMAS = ("mart",)
 # Person-level tables (pseudonymised, still personal: warehouse/forloeb.py) are never served.
 NEVER_SERVED = ("person",)
+# The oldest storage format written: DuckDB 1.1 and every later client read it (DuckDB 2.0 writes 69 by default).
+STORAGE_VERSION = "v1.1.0"
+DICTIONARY = "mart.data_dictionary"
 
 
 def publish(
@@ -33,11 +44,15 @@ def publish(
     diskretionering: Config | None = None,
     model_for: Callable[[str], Schema | None] = lambda table: None,
     suppressed: dict[str, int] | None = None,
+    unchanged: frozenset[str] = frozenset(),
 ) -> dict[str, int]:
     """Copy every table of `schemas` from the connected warehouse to `serving`; return row counts.
 
     With `diskretionering`, a table it has a rule for (its model from `model_for`) is copied
-    suppressed; the number of suppressed cells per such table goes into `suppressed`.
+    suppressed; the number of suppressed cells per such table goes into `suppressed`. The copy
+    gets its keys, comments and views, and its tables are exported to Parquet beside it.
+    A table in `unchanged` (the run did not write it) is copied as the current serving copy and
+    export hold it, already suppressed, instead of being suppressed and exported again.
     """
     if set(schemas) & set(NEVER_SERVED):
         raise ValueError(f"publish: the schemas {NEVER_SERVED} hold person-level data and are never served")
@@ -51,14 +66,25 @@ def publish(
         [list(schemas)],
     ).fetchall()
     counts = {}
-    conn.execute("attach ? as serving_copy", [str(tmp)])
+    dictionary = _dictionary(conn)
+    export = staged_folder(serving)
+    kept = _kept(serving, unchanged)
+    copied: set[str] = set()  # the kept tables whose columns are still the warehouse's
+    conn.execute(f"attach ? as serving_copy (storage_version '{STORAGE_VERSION}')", [str(tmp)])
+    if kept:
+        conn.execute("attach ? as serving_before (read_only)", [str(serving)])
     try:
         for schema in schemas:
             conn.execute(f"create schema if not exists serving_copy.{schema}")
         for schema, table in tables:
             name = f"{schema}.{table}"
             rule = diskretionering.rule_for(name, model_for(name)) if diskretionering else None
-            if rule is None:
+            if name in kept and _columns(conn, f"serving_before.{name}") == _columns(conn, name) + (
+                [FLAG, FLAG_COLUMNS] if rule else []
+            ):
+                conn.execute(f"create table serving_copy.{name} as select * from serving_before.{name}")
+                copied.add(name)
+            elif rule is None:
                 conn.execute(f"create table serving_copy.{schema}.{table} as select * from {schema}.{table}")
             else:
                 cells = copy_suppressed(
@@ -69,13 +95,60 @@ def publish(
             counts[f"{schema}.{table}"] = conn.execute(
                 f"select count(*) from serving_copy.{schema}.{table}"
             ).fetchone()[0]
+        _add_bi_layer(conn, list(counts), model_for, dictionary)
+        write_export(conn, "serving_copy", counts, export, kept_from=export_folder(serving), kept=frozenset(copied))
     except BaseException:
         conn.execute("detach serving_copy")
         tmp.unlink(missing_ok=True)
+        shutil.rmtree(export, ignore_errors=True)
         raise
+    finally:
+        if kept:
+            conn.execute("detach serving_before")
     conn.execute("detach serving_copy")
     os.replace(tmp, serving)
+    switch_to(export, serving)
     return counts
+
+
+def _columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [name for (name,) in conn.execute(f"select column_name from (describe {table})").fetchall()]
+
+
+def _kept(serving: Path, unchanged: frozenset[str]) -> frozenset[str]:
+    """The unchanged tables the current serving copy holds (none when there is no copy yet)."""
+    if not unchanged or not serving.exists():
+        return frozenset()
+    with duckdb.connect(str(serving), read_only=True) as old:
+        held = {f"{s}.{t}" for s, t in old.execute("select schema_name, table_name from duckdb_tables()").fetchall()}
+    return frozenset(unchanged & held)
+
+
+def _dictionary(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The warehouse's data dictionary (empty before its first build): the comments' text."""
+    found = conn.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        "and schema_name = 'mart' and table_name = 'data_dictionary'"
+    ).fetchone()[0]
+    if not found:
+        return pd.DataFrame(columns=["tabel", "kolonne", "beskrivelse", "tabel_beskrivelse"])
+    return conn.execute(f"select tabel, kolonne, beskrivelse, tabel_beskrivelse from {DICTIONARY}").df()
+
+
+def _add_bi_layer(
+    conn: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    model_for: Callable[[str], Schema | None],
+    dictionary: pd.DataFrame,
+) -> None:
+    """Keys, views and comments, made with the copy as the default catalog so the views name `mart.*` only."""
+    home = conn.execute("select current_database()").fetchone()[0]
+    conn.execute("use serving_copy")
+    try:
+        declare_keys(conn, tables, model_for)
+        comment_all(conn, dictionary, create_views(conn, tables))
+    finally:
+        conn.execute(f'use "{home}"')
 
 
 # The folder a run keeps the serving copy it replaced in, for its change summary (pipelines/run_report.py).
@@ -85,7 +158,8 @@ BEFORE_RUN = ".before-run-"
 def remove_stale_copies(serving: Path) -> list[Path]:
     """Delete the temp files beside the serving copy of processes that no longer run; return them.
 
-    A publish killed before its rename leaves `.serving.duckdb.<pid>.tmp`, and a run killed before its
+    A publish killed before its rename leaves `.serving.duckdb.<pid>.tmp` and an export folder
+    `.export-<pid>-*` (or its pending link `.export-<pid>.link`), and a run killed before its
     change summary leaves the folder `.before-run-<pid>-*` holding the copy it compared with.
     """
     removed = []
@@ -94,6 +168,15 @@ def remove_stale_copies(serving: Path) -> list[Path]:
         if pid.isdigit() and not _running(int(pid)):
             leftover.unlink(missing_ok=True)
             removed.append(leftover)
+    live_export = (serving.parent / EXPORT).resolve()
+    for folder in serving.parent.glob(f".{EXPORT}-*"):
+        pid = folder.name.removeprefix(f".{EXPORT}-").split("-", 1)[0].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)) and folder.resolve() != live_export:
+            if folder.is_symlink() or not folder.is_dir():
+                folder.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
     for folder in serving.parent.glob(f"{BEFORE_RUN}*-*"):
         pid = folder.name.removeprefix(BEFORE_RUN).split("-", 1)[0]
         if pid.isdigit() and not _running(int(pid)):

@@ -135,6 +135,7 @@ def replace_with_query(conn: duckdb.DuckDBPyConnection, table: str, model: Schem
         raise
     return conn.execute(f"select count(*) from {table}").fetchone()[0]
 
+
 def _keep_unchanged_timestamps(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], key: list[str]) -> None:
     # Provenance is not a figure: a row whose numbers are the same keeps its time even from another body.
     values = [c for c in columns if c not in {*key, "aendret_tid", "content_hash", "kilde", "datagrundlag"}]

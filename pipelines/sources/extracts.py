@@ -295,7 +295,15 @@ def _from_dst(grid: _Grid, path: Path, digest: str, choice: _Choice) -> Extract:
     [table] = [table for table in read if table.table_id == table_id]
     fmt = "xlsx" if grid.sheet else "dst-csv"
     return Extract(
-        path, "statbank", table_id, fmt, table.frame, digest, table.lang, table.presentation, grid.sheet,
+        path,
+        "statbank",
+        table_id,
+        fmt,
+        table.frame,
+        digest,
+        table.lang,
+        table.presentation,
+        grid.sheet,
         decided_by=decided_by,
     )
 

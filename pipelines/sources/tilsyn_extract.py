@@ -97,19 +97,25 @@ def stage_tilsyn(
     years = {periode[:4] for periode in frame["periode"]}
     rule_sets = load_rules().regelsaet
     ruled = {year for year in years if any(rule_set.covers(int(year)) for rule_set in rule_sets)}
-    problems = [
-        Problem(i + 1, LABEL["omraade_navn"], f"unknown kommune {name!r}: not one of the 98 kommuner", unit)
-        for i, name in frame["omraade_navn"].items()
-        if name not in kommuner
-    ] + [
-        Problem(i + 1, LABEL["opfyldt"], f"{met} opfyldt is more than the {eligible} berettigede", unit)
-        for i, met, eligible in zip(frame.index, frame["opfyldt"], frame["berettigede"], strict=True)
-        if pd.notna(met) and pd.notna(eligible) and met > eligible
-    ] + [
-        Problem(i + 1, LABEL["periode"], f"no skærpet tilsyn rule set covers {periode[:4]} ({RULES_FILE.name})", unit)
-        for i, periode in frame["periode"].items()
-        if periode[:4] not in ruled
-    ]
+    problems = (
+        [
+            Problem(i + 1, LABEL["omraade_navn"], f"unknown kommune {name!r}: not one of the 98 kommuner", unit)
+            for i, name in frame["omraade_navn"].items()
+            if name not in kommuner
+        ]
+        + [
+            Problem(i + 1, LABEL["opfyldt"], f"{met} opfyldt is more than the {eligible} berettigede", unit)
+            for i, met, eligible in zip(frame.index, frame["opfyldt"], frame["berettigede"], strict=True)
+            if pd.notna(met) and pd.notna(eligible) and met > eligible
+        ]
+        + [
+            Problem(
+                i + 1, LABEL["periode"], f"no skærpet tilsyn rule set covers {periode[:4]} ({RULES_FILE.name})", unit
+            )
+            for i, periode in frame["periode"].items()
+            if periode[:4] not in ruled
+        ]
+    )
     if problems:
         raise InputError(origin.request, sorted(problems, key=lambda p: p.row or 0))
     codes = frame["omraade_navn"].map(kommuner)
