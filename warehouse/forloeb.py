@@ -68,15 +68,15 @@ def load_persons(conn: duckdb.DuckDBPyConnection) -> None:
     """person.personer, person.maalgruppeforloeb and person.dream_uger from the landed pseudonymised rows.
 
     Reads the relations `fagsystem_rows` and `dream_rows` (landing's columns); persons become integers.
+    The numbers are identities only (no rule depends on their order), so they are handed out unsorted.
     """
     conn.execute(
-        "create table person.personer as select person_id, row_number() over (order by person_id)::integer "
-        "as person_nr from (select person_id from fagsystem_rows union select person_id from dream_rows)"
+        "create table person.personer as select person_id, (row_number() over ())::integer as person_nr "
+        "from (select person_id from fagsystem_rows union select person_id from dream_rows)"
     )
     conn.execute(
-        "insert into person.maalgruppeforloeb select row_number() over (order by p.person_nr, f.startdato, "
-        "f.maalgruppe), p.person_nr, f.kommune_kode, f.maalgruppe, f.startdato, f.slutdato "
-        "from fagsystem_rows as f join person.personer as p using (person_id)"
+        "insert into person.maalgruppeforloeb select row_number() over (), p.person_nr, f.kommune_kode, "
+        "f.maalgruppe, f.startdato, f.slutdato from fagsystem_rows as f join person.personer as p using (person_id)"
     )
     conn.execute(
         "insert into person.dream_uger select p.person_nr, d.kommune_kode, d.uge, d.kode "
