@@ -65,3 +65,17 @@ def test_unknown_label_names_file_line_and_label(tmp_path, monkeypatch):
     outcome = ingest_file(path, LandingStore(tmp_path / "l", tmp_path / "q"), NoValidation())
     assert outcome.status == "rejected"
     assert "line 3" in outcome.message and "'Dagpengemodtager'" in outcome.message and CPR not in outcome.message
+
+
+def test_a_refused_person_file_leaves_the_inbox_and_is_kept_nowhere(tmp_path, monkeypatch):
+    """The warehouse inbox moves every refused file out; a person file is not moved into quarantine but removed."""
+    monkeypatch.delenv(KEY_VARIABLE, raising=False)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    path = inbox / "forloeb.csv"
+    path.write_text(FILE, encoding="utf-8")
+    landing = LandingStore(tmp_path / "landing", tmp_path / "quarantine")
+    assert ingest_file(path, landing, NoValidation(), inbox).status == "rejected"
+    assert not path.exists()
+    kept = all_bytes(tmp_path)
+    assert CPR.encode() not in kept and b"010190-1234" not in kept and b"reason" in kept
