@@ -1,14 +1,15 @@
 """The forløb engine: spells, vandringer, varigheder and fuldtidspersoner from person-level data, in DuckDB.
 
-Input, in the `person` schema (never published: warehouse/publish.py serves `mart` only):
+Input, in the `person` schema (never published: warehouse/publish.py refuses it):
 - `person.maalgruppeforloeb(forloeb_nr, person_nr, kommune_kode, maalgruppe, startdato, slutdato)`;
 - `person.dream_uger(person_nr, kommune_kode, uge, kode)`: the weeks with a DREAM code, `uge` counting
   weeks from Monday 1970-01-05;
 - `person.udtraek(kilde, kommune_kode, datagrundlag, horisont, foerste_uge, sidste_uge)`: per source
   ('fagsystem', 'dream') the kommuner the extracts cover and how far they reach.
 Persons are integers (`person_nr`), groups small integers: the sorts and joins over a billion
-person-weeks stay narrow. One SQL model per file in warehouse/forloeb/; every area is summed from the kommuner through
-mart.omraade_medlemskab, only where the extracts cover all its kommuner (`_areas`).
+person-weeks stay narrow. One SQL model per file in warehouse/forloeb/; every area is summed from the
+kommuner through mart.omraade_medlemskab, only where the extracts cover all its kommuner (`_areas`).
+The marts' declarations (warehouse/marts.py) call the `*_sql` functions below.
 """
 
 from __future__ import annotations
