@@ -52,6 +52,7 @@ validate: $(VENV)/.installed  ## the code location loads
 
 bench: $(VENV)/.installed  ## time a cold run, again, a nightly no-op, a two-month backfill and scale 10
 	$(BIN)/python -m pipelines.bench
+	$(BIN)/jobindblik bench-forloeb --persons 2000000 --weeks 52
 
 clean:  ## the generated warehouse, landing, quarantine, export, reports and Dagster state (not .venv)
 	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/landing warehouse/quarantine warehouse/export \

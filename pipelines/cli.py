@@ -187,7 +187,7 @@ def ingest(paths: list[Path], source: str, table: str | None = None, quiet: bool
     else:
         replaced = {}
     for outcome in outcomes:
-        if outcome.status == "rejected":
+        if outcome.status == "rejected" or outcome.keys is None:  # a person file: its rows are in the line above
             continue
         read, staged = len(outcome.keys), staged_rows(warehouse, [outcome])[outcome.path]
         lost = f"; {read - staged} not staged" if staged < read else ""
@@ -372,6 +372,14 @@ def main(argv: list[str] | None = None) -> int:
     rapport_parser.add_argument("--kommune", required=True, metavar="KODE", help="the kommune's DST code, e.g. 657")
     rapport_parser.add_argument("--periode", metavar="MAANED", help="the month, e.g. 2026M07 (default: the newest)")
     rapport_parser.add_argument("--pdf", action="store_true", help="also print it to PDF with headless Chromium")
+    forloeb_parser = commands.add_parser(
+        "bench-forloeb", help="time the forløb engine on generated data; one JSON line"
+    )
+    forloeb_parser.add_argument("--persons", type=int, default=2_000_000)
+    forloeb_parser.add_argument("--weeks", type=int, default=52)
+    forloeb_parser.add_argument(
+        "--memory-limit", default="3GB", help="DuckDB's memory_limit; beyond it, it spills to the temporary folder"
+    )
     args = parser.parse_args(argv)
     if args.command == "bench":
         return bench(args.scale)
@@ -381,6 +389,10 @@ def main(argv: list[str] | None = None) -> int:
         return sql(args.query)
     if args.command == "rapport":
         return rapport(args.kommune, args.periode, args.pdf)
+    if args.command == "bench-forloeb":
+        from pipelines import bench_forloeb
+
+        return bench_forloeb.main(args.persons, args.weeks, args.memory_limit)
     command = " ".join(["jobindblik", *(argv if argv is not None else sys.argv[1:])])
     if args.command == "run":
         if problem := _missing_token(args.source):

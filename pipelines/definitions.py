@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets import landing, marts, publish, rapport, staging, tilsyn
+from assets import forloeb, landing, marts, publish, rapport, staging, tilsyn
 from pipelines import settings
 from pipelines.automation import monthly_refresh, nightly, rapporter, refresh_all
 from pipelines.resources import make_resources
@@ -22,6 +22,7 @@ ASSETS = [
     *staging.jobindsats_stagings.values(),
     *staging.statbank_stagings.values(),
     *tilsyn.tilsyn_assets,
+    *forloeb.forloeb_assets,
     *marts.mart_assets,
 ]
 # The serving copy depends on every mart table there is, so a new one cannot be published half-built.

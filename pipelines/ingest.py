@@ -25,6 +25,7 @@ from pipelines.resources.reference import ReferenceData
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.sources.extracts import BY_CALLER, BY_CONTENT, BY_NAME, Extract, read_extract
 from pipelines.sources.jobindsats_parser import table_specs
+from pipelines.sources.personer import PersonExtract, looks_personal, scrub
 from pipelines.sources.statbank_tables import statbank_tables
 from pipelines.sources.tilsyn_extract import KEY as TILSYN_KEY
 from pipelines.sources.tilsyn_extract import kommune_names, stage_tilsyn
@@ -100,6 +101,16 @@ def quarantine_file(path: Path, quarantine: Path, reason: str, move: bool) -> Pa
     folder = quarantine / "extracts"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / _quarantine_name(content_hash(body)[:12], path.name)
+    if looks_personal(body):  # person data is never kept: only the reason and the original's hash
+        if move:
+            path.unlink()
+        reason_file = target.with_name(target.name + REASON_SUFFIX)
+        reason_file.write_text(
+            f"quarantined_at: {utc_now()}\nfile: {scrub(str(path))}\nsha256: {content_hash(body)}\n"
+            f"reason: {scrub(reason)}\nthe file holds person data and was not kept\n",
+            encoding="utf-8",
+        )
+        return reason_file
     if move:
         shutil.move(str(path), target)
     else:
@@ -129,6 +140,8 @@ def ingest_file(
     request = f"file:{path.name}"
     try:
         extract = read_extract(path, validator.areas, table, validator.groups)
+        if isinstance(extract, PersonExtract):
+            return _ingest_person(path, extract, landing, request)
         staged = validator.check(extract, Origin(request, "extract", extract.content_hash))
     except InputError as error:
         ours = inbox is not None and path.parent.resolve() == inbox.resolve()  # not the file: it may be a loop
@@ -158,10 +171,40 @@ def ingest_file(
     return Outcome(path, "landed", summary, *found)
 
 
+def _ingest_person(path: Path, extract: PersonExtract, landing: LandingStore, request: str) -> Outcome:
+    """Land a person-level extract's pseudonymised rows and the original's hash (never the file itself)."""
+    summary = f"personer {extract.table_id}, {extract.rows} rows, kommuner {', '.join(extract.kommuner)}"
+    found = (extract.source, extract.table_id, extract.periods, extract.content_hash)
+    if extract.content_hash in {
+        item.meta.get("original_sha256") for item in landing.all(extract.source, extract.table_id)
+    }:
+        return Outcome(path, "unchanged", f"{summary}: already loaded", *found)
+    landing.land(
+        extract.source,
+        extract.table_id,
+        extract.body,
+        ".parquet",
+        request=request,
+        file_name=path.name,
+        datagrundlag="extract",
+        periods=list(extract.periods),
+        **extract.decision(),
+    )
+    return Outcome(path, "landed", f"{summary}, {extract.pseudonymised} CPR numbers pseudonymised", *found)
+
+
 def staging_keys(outcomes: list[Outcome]) -> list[dg.AssetKey]:
     """The staging assets that must read the newly landed files."""
     return sorted(
-        {dg.AssetKey(["staging", f"{o.source}_{o.table_id.lower()}"]) for o in outcomes if o.status == "landed"}
+        {
+            dg.AssetKey(
+                ["person", "forloeb_input"]
+                if o.source == "personer"
+                else ["staging", f"{o.source}_{o.table_id.lower()}"]
+            )
+            for o in outcomes
+            if o.status == "landed"
+        }
     )
 
 
@@ -190,7 +233,11 @@ def existing_tables(warehouse: WarehouseResource) -> set[str]:
 def replaced_rows(warehouse: WarehouseResource, outcomes: list[Outcome]) -> dict[Path, int]:
     """Per landed file, the rows staging holds now for keys the file has: the rows its staging will replace."""
     existing = existing_tables(warehouse)
-    landed = [o for o in outcomes if o.status == "landed" and staging_table(o.source, o.table_id)[0] in existing]
+    landed = [
+        o
+        for o in outcomes
+        if o.status == "landed" and o.keys is not None and staging_table(o.source, o.table_id)[0] in existing
+    ]
     if not landed:
         return {}
     counts = {}
@@ -211,7 +258,7 @@ def staged_rows(warehouse: WarehouseResource, outcomes: list[Outcome]) -> dict[P
     counts = {}
     with warehouse.connect(read_only=True) if existing else contextlib.nullcontext() as conn:
         for outcome in outcomes:
-            if outcome.status == "rejected":
+            if outcome.status == "rejected" or outcome.source == "personer":  # person rows have no content_hash
                 continue
             table = staging_table(outcome.source, outcome.table_id)[0]
             query = f"select count(*) from {table} where content_hash = ?"

@@ -76,7 +76,7 @@ class Fuldtidspersoner(_Fact):
     class Config:
         description = (
             "Personer og fuldtidspersoner pr. måned, område og ydelsesgruppe (ptv_a02, y60a02), med andel_pct af "
-            "befolkningen 16-66 år, som kilden publicerer den."
+            "befolkningen 16-66 år, som kilden publicerer den; og af DREAM-uger (kilde dream, uden andel)."
         )
         unique = ["periode", "omraade_kode", "ydelsesgruppe_kode", "kilde"]
 
@@ -153,7 +153,8 @@ class Varigheder(_Fact):
         description = (
             "Forløb efter varighedsinterval (grænser i uger) pr. kvartal, område og ydelsesgruppe, og den "
             "gennemsnitlige varighed i uger af forløb afsluttet i kvartalet (tabelfamilierne forloeb og "
-            "afsluttede i jobindsats_tables.toml: y##a21, y##a27, y07a07)."
+            "afsluttede i jobindsats_tables.toml: y##a21, y##a27, y07a07); og det samme af persondata (kilde "
+            "fagsystem: kommunens målgruppeforløb; dream: forløb af DREAM-uger)."
         )
         unique = ["periode", "omraade_kode", "ydelsesgruppe", "maal", "varighedsinterval", "kilde"]
 

@@ -34,6 +34,12 @@ def test_every_asset_has_a_known_group_kinds_and_a_description():
         "mart/ledighed",
         "mart/varigheder",
         "mart/vandringer",
+        "mart/vandringer_maalgruppe",
+        "mart/vandringer_efter_forloeb",
+        "landing/personer_maalgruppeforloeb",
+        "landing/personer_dream",
+        "person/forloeb_input",
+        "person/dream_forloeb",
         "mart/aktivering",
         "mart/benchmark",
         "mart/tilsyn_fokusmaal",
@@ -58,7 +64,7 @@ def test_staging_and_mart_assets_have_a_blocking_pandera_check():
     checks = {key.to_user_string(): graph.get_check_spec(key) for key in graph.asset_check_keys}
     layered = [key for key in graph.get_all_asset_keys() if key.path[0] in ("staging", "mart")]
     # staging tables (+ the fokusmål counts) + mart tables
-    assert len(layered) == len(table_specs()) + len(statbank_tables()) + 1 + 18
+    assert len(layered) == len(table_specs()) + len(statbank_tables()) + 1 + 20
     for asset_key in layered:
         spec = checks.get(f"{asset_key.to_user_string()}:pandera_schema")
         assert spec is not None, asset_key

@@ -176,6 +176,8 @@ def test_serving_copy_holds_the_mart(good_run):
         "mart.tilsyn_status",
         "mart.udvikling",
         "mart.vandringer",
+        "mart.vandringer_efter_forloeb",
+        "mart.vandringer_maalgruppe",
         "mart.varigheder",
     ]
     assert table_names(serving, "mart") == tables

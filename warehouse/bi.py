@@ -39,6 +39,14 @@ VIEWS = {
     "mart.aktivering": ("aktivering_pr_maaned", "Fuldtidsaktiverede efter tilbud og aktiveringsgrad pr. måned/år"),
     "mart.varigheder": ("forloeb_efter_varighed", "Forløb efter varighed og gennemsnitlig varighed pr. kvartal"),
     "mart.vandringer": ("status_efter_forloeb", "Hvor borgerne er 1 og 3 måneder efter et afsluttet forløb"),
+    "mart.vandringer_maalgruppe": (
+        "nye_forloeb_efter_forrige_maalgruppe",
+        "Nye målgruppeforløb pr. måned og område efter forrige målgruppe (kommunens fagsystem)",
+    ),
+    "mart.vandringer_efter_forloeb": (
+        "status_efter_maalgruppeforloeb",
+        "Hvor borgerne er 1 og 3 måneder efter et afsluttet målgruppeforløb eller DREAM-forløb",
+    ),
     "mart.benchmark": (
         "benchmark_resultatmaal",
         "Benchmark: forventet og faktisk antal fuldtidspersoner med placering",

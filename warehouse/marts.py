@@ -26,11 +26,12 @@ from schemas.benchmark import Benchmark
 from schemas.dictionary import DataDictionary
 from schemas.dimensions import DimOmraade, DimPeriode, DimVarighedsinterval, DimYdelsesgruppe, OmraadeMedlemskab
 from schemas.facts import Fuldtidspersoner, Ledighed, Vandringer, Varigheder
+from schemas.forloeb import VandringerEfterForloeb, VandringerMaalgruppe
 from schemas.noegletal import Noegletal
 from schemas.sammenligning import BenchmarkPlacering, BenchmarkSammenligning, Udvikling
 from schemas.tilsyn import TilsynFokusmaal, TilsynStatus
 from schemas.types import Schema, to_schema
-from warehouse import udvikling
+from warehouse import forloeb, udvikling
 from warehouse.aggregate import WEAKEST_FIRST, weakest_datagrundlag, weakest_datagrundlag_of_members, with_aggregates
 from warehouse.dimensions import build_dim_omraade, build_dim_periode, build_medlemskab
 from warehouse.familier import bruttoledige_sql, family, union_sql
@@ -169,16 +170,15 @@ IN_PERIODS = "periode in (select unnest($periods))"
 
 
 def _fuldtidspersoner(conn, scope: Scope) -> Query:
-    return Query(
-        with_aggregates(
-            sql("fuldtidspersoner"),
-            ["periode", "ydelsesgruppe_kode", "ydelsesgruppe", "andel_naevner"],
-            ["fuldtidspersoner", "personer"],
-            shares=["andel_pct"],
-        ),
-        {"periods": scope.periods},
-        where=IN_PERIODS,
+    forloeb.prepare(conn)
+    published = with_aggregates(
+        sql("fuldtidspersoner"),
+        ["periode", "ydelsesgruppe_kode", "ydelsesgruppe", "andel_naevner"],
+        ["fuldtidspersoner", "personer"],
+        shares=["andel_pct"],
     )
+    from_persons = f"select * from ({forloeb.fuldtidspersoner_sql()}) where {IN_PERIODS}"
+    return Query(f"{published}\nunion all by name\n{from_persons}", {"periods": scope.periods}, where=IN_PERIODS)
 
 
 def _ledighed(conn, scope: Scope) -> Query:
@@ -201,14 +201,37 @@ def _ledighed(conn, scope: Scope) -> Query:
 
 
 def _varigheder(conn, scope: Scope) -> Query:
-    return Query(
-        with_aggregates(
-            sql("varigheder").format(forloeb=union_sql("forloeb"), afsluttede=union_sql("afsluttede")),
-            ["periode", "ydelsesgruppe", "maal", "varighedsinterval", "uger_fra", "uger_til"],
-            ["antal_forloeb"],
-            means={"gnsn_varighed_uger": "antal_forloeb"},
-        )
+    forloeb.prepare(conn)
+    published = with_aggregates(
+        sql("varigheder").format(forloeb=union_sql("forloeb"), afsluttede=union_sql("afsluttede")),
+        ["periode", "ydelsesgruppe", "maal", "varighedsinterval", "uger_fra", "uger_til"],
+        ["antal_forloeb"],
+        means={"gnsn_varighed_uger": "antal_forloeb"},
     )
+    return Query(f"{published}\nunion all by name\n{forloeb.varigheder_sql()}")
+
+
+# --- from person data (warehouse/forloeb.py; the person tables themselves are never a mart) ---------
+
+PERSON_INPUTS = ("person.forloeb_input", "person.dream_forloeb")
+
+
+def _vandringer_maalgruppe(conn, scope: Scope) -> Query:
+    forloeb.prepare(conn)
+    return Query(forloeb.vandringer_maalgruppe_sql(forloeb.load_config()["look_back"]))
+
+
+def _vandringer_efter_forloeb(conn, scope: Scope) -> Query:
+    forloeb.prepare(conn)
+    return Query(forloeb.vandringer_efter_forloeb_sql())
+
+
+SUMS_TO_STARTED = Rule(
+    "sums_to_forloeb_started",
+    "Per kommune, month and målgruppe, the vandringer into it sum to the forløb started in it (case system).",
+    failing=forloeb.model("check_vandringer_sum"),
+    broken="kommune-months whose vandringer do not sum to the forløb started",
+)
 
 
 def _vandringer(conn, scope: Scope) -> Query:
@@ -308,7 +331,10 @@ def _data_dictionary(conn, scope: Scope) -> pd.DataFrame:
     from warehouse.dictionary import dictionary_frame
     from warehouse.diskretionering import load_config
 
-    sources = {m.table: ", ".join(sorted(t for t in m.inputs if t.split(".")[0] in ("staging", "mart"))) for m in MARTS}
+    sources = {
+        m.table: ", ".join(sorted(t for t in m.inputs if t.split(".")[0] in ("staging", "mart", "person")))
+        for m in MARTS
+    }
     return dictionary_frame(
         {m.table: m.model for m in MARTS},
         {m.table: m.description for m in MARTS},
@@ -393,7 +419,7 @@ MARTS: list[Mart] = [
         Fuldtidspersoner,
         _fuldtidspersoner,
         _sql_file("fuldtidspersoner"),
-        (*_staging("ptv_a02", "y60a02"), *DIMENSIONS),
+        (*_staging("ptv_a02", "y60a02"), *DIMENSIONS, *PERSON_INPUTS),
         monthly=True,
     ),
     Mart(
@@ -409,7 +435,7 @@ MARTS: list[Mart] = [
         Varigheder,
         _varigheder,
         _sql_file("varigheder"),
-        (*_family("forloeb", "afsluttede"), *DIMENSIONS, "mart.dim_varighedsinterval"),
+        (*_family("forloeb", "afsluttede"), *DIMENSIONS, "mart.dim_varighedsinterval", *PERSON_INPUTS),
     ),
     Mart(
         "mart.vandringer",
@@ -417,6 +443,21 @@ MARTS: list[Mart] = [
         _vandringer,
         _sql_file("vandringer"),
         (*_family("status"), *DIMENSIONS),
+    ),
+    Mart(
+        "mart.vandringer_maalgruppe",
+        VandringerMaalgruppe,
+        _vandringer_maalgruppe,
+        "warehouse/forloeb/vandringer_maalgruppe.sql",
+        (*PERSON_INPUTS, *DIMENSIONS),
+        rules=(SUMS_TO_STARTED,),
+    ),
+    Mart(
+        "mart.vandringer_efter_forloeb",
+        VandringerEfterForloeb,
+        _vandringer_efter_forloeb,
+        "warehouse/forloeb/vandringer_efter_forloeb.sql",
+        (*PERSON_INPUTS, *DIMENSIONS),
     ),
     Mart(
         "mart.aktivering",

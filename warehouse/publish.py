@@ -30,6 +30,8 @@ from warehouse.diskretionering import FLAG, FLAG_COLUMNS, Config, copy_suppresse
 from warehouse.export import EXPORT, export_folder, staged_folder, switch_to, write_export
 
 SERVED_SCHEMAS = ("mart",)
+# Person-level tables (pseudonymised, still personal: warehouse/forloeb.py) are never served.
+NEVER_SERVED = ("person",)
 # The oldest storage format written: DuckDB 1.1 and every later client read it (DuckDB 2.0 writes 69 by default).
 STORAGE_VERSION = "v1.1.0"
 DICTIONARY = "mart.data_dictionary"
@@ -52,6 +54,8 @@ def publish(
     A table in `unchanged` (the run did not write it) is copied as the current serving copy and
     export hold it, already suppressed, instead of being suppressed and exported again.
     """
+    if set(schemas) & set(NEVER_SERVED):
+        raise ValueError(f"publish: the schemas {NEVER_SERVED} hold person-level data and are never served")
     tmp = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)

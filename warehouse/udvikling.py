@@ -59,7 +59,8 @@ class Kilde:
         if self.gruppe_navn is None:
             gruppe, join = "f.ydelsesgruppe_kode", ""
         else:
-            gruppe = "g.ydelsesgruppe_kode"
+            # A case system's målgruppe (kilde fagsystem, warehouse/forloeb.py) has no code: its label stands in.
+            gruppe = f"coalesce(g.ydelsesgruppe_kode, case when f.kilde = 'fagsystem' then f.{self.gruppe_navn} end)"
             join = (
                 "left join mart.dim_ydelsesgruppe as g "
                 f"on g.gruppering = 'offentligt_forsoergede' and g.ydelsesgruppe = f.{self.gruppe_navn}"

@@ -33,7 +33,7 @@ import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipelines.errors import InputError, Problem
-from pipelines.sources import tilsyn_extract
+from pipelines.sources import personer, tilsyn_extract
 from pipelines.sources.jobindsats_parser import TableSpec, parse_body, table_specs, to_frame
 from pipelines.sources.statbank_parser import DstTable, candidate_tables_of, parse_dst_rows
 from pipelines.sources.statbank_tables import LANGUAGES, label_codes, statbank_tables
@@ -110,7 +110,7 @@ def read_extract(
     areas: Mapping[str, str] | None = None,
     table: str | None = None,
     groups: Mapping[str, set[str]] | None = None,
-) -> Extract:
+) -> Extract | personer.PersonExtract:
     """The extract in `path`, or an InputError saying what is wrong and where.
 
     `areas` maps the area names jobindsats uses to codes; when given, a jobindsats row naming
@@ -135,6 +135,8 @@ def read_extract(
     text = _decode(raw, source)
     if text.lstrip().startswith(("{", "[")):
         return _from_json(text, raw, path, digest, areas, choice)
+    if personer.person_kind(text.lstrip().split("\n", 1)[0].rstrip("\r").split(";")):
+        return personer.read_text(path, text, digest)  # person data: read and pseudonymised by DuckDB
     _check_line_lengths(text, source)
     return _from_grid(_text_grid(text, source), path, digest, areas, choice)
 
@@ -234,6 +236,8 @@ def _from_json(
 
 def _from_grid(grid: _Grid, path: Path, digest: str, areas: Mapping[str, str] | None, choice: _Choice) -> Extract:
     """The grid read as the table its content says; a wrong header is reported before the rows' problems."""
+    if personer.person_kind(grid.header):
+        return personer.read_grid(path, grid.source, grid.header, grid.rows, grid.header_line, grid.sheet, digest)
     if tilsyn_extract.is_tilsyn_header(grid.header):
         return _from_tilsyn(grid, path, digest, choice)
     statbank = _kind(grid.header, path) == "statbank"

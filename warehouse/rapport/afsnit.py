@@ -448,9 +448,11 @@ def varighed_og_vandringer(conn: duckdb.DuckDBPyConnection, k: Kommune, periode:
     quarter = _kvartal_af(periode)
     forloeb = _df(
         conn,
-        "with newest as (select ydelsesgruppe, max(periode) as periode from mart.varigheder where omraade_kode = ? "
+        # jobindsats' figures; the rows from person data (kilde fagsystem, dream) name their groups otherwise
+        "with v as (select * from mart.varigheder where kilde like 'jobindsats:%'), "
+        "newest as (select ydelsesgruppe, max(periode) as periode from v where omraade_kode = ? "
         "and maal = 'forloeb' and periode <= ? and antal_forloeb is not null group by 1) "
-        "select v.* from mart.varigheder v join newest using (ydelsesgruppe, periode) "
+        "select v.* from v join newest using (ydelsesgruppe, periode) "
         "where v.omraade_kode = ? and v.maal in ('forloeb', 'afsluttede') order by v.ydelsesgruppe, v.uger_fra",
         [k.kode, quarter, k.kode],
     )

@@ -1,0 +1,220 @@
+"""Golden tests of the forløb engine (warehouse/forloeb.py) with hand-made persons: one rule each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from pipelines.bench_forloeb import dimensions
+from pipelines.sources.personer import week_number
+from warehouse import forloeb
+
+HERNING, HOLSTEBRO = "657", "661"
+HORISONT = dt.date(2024, 12, 31)
+
+
+@pytest.fixture
+def conn():
+    conn = duckdb.connect()
+    dimensions(conn)
+    forloeb.create_inputs(conn)
+    for kommune in (HERNING, HOLSTEBRO):
+        conn.execute(
+            "insert into person.udtraek values ('fagsystem', ?, 'extract', ?, null, null)", [kommune, HORISONT]
+        )
+    yield conn
+    conn.close()
+
+
+def add_forloeb(conn, rows):
+    """rows: (person_nr, kommune, maalgruppe, start, slut or None)."""
+    start = conn.execute("select count(*) from person.maalgruppeforloeb").fetchone()[0]
+    for n, row in enumerate(rows, start=start + 1):
+        conn.execute("insert into person.maalgruppeforloeb values (?, ?, ?, ?, ?, ?)", [n, *row])
+
+
+def add_weeks(conn, person, kommune, code, weeks):
+    conn.executemany("insert into person.dream_uger values (?, ?, ?, ?)", [[person, kommune, w, code] for w in weeks])
+
+
+def into(conn, look_back=31):
+    forloeb.load_code_lists(conn)
+    rows = forloeb.vandringer_maalgruppe_sql(look_back)
+    return conn.execute(
+        f"select periode, omraade_kode, til_maalgruppe, fra_maalgruppe, antal from ({rows}) "
+        "where omraade_kode in ('657', '661') order by all"
+    ).fetchall()
+
+
+def spells(conn, gap, first, last):
+    conn.execute("delete from person.udtraek where kilde = 'dream'")
+    conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, ?, ?)", [HERNING, first, last])
+    forloeb.load_code_lists(conn)
+    forloeb.build_spells(conn, gap)
+    return conn.execute(
+        "select person_nr, start_uge, slut_uge, uger_paa_ydelse, aaben from person.dream_forloeb order by all"
+    ).fetchall()
+
+
+KH = "Kontanthjælpsmodtagere (jobparate)"
+DP = "Dagpengemodtagere"
+SD = "Sygedagpengemodtagere"
+
+
+def test_first_forloeb_comes_from_ingen(conn):
+    add_forloeb(conn, [(1, HERNING, KH, "2024-03-10", None)])
+    assert into(conn) == [("2024M03", HERNING, KH, "Ingen", 1)]
+
+
+def test_31_day_look_back_counts_and_32_does_not(conn):
+    add_forloeb(
+        conn,
+        [
+            (1, HERNING, DP, "2024-01-01", "2024-02-01"),
+            (1, HERNING, KH, "2024-03-03", None),  # 31 days
+            (2, HERNING, DP, "2024-01-01", "2024-02-01"),
+            (2, HERNING, SD, "2024-03-04", None),  # 32 days
+        ],
+    )
+    rows = into(conn)
+    assert ("2024M03", HERNING, KH, DP, 1) in rows
+    assert ("2024M03", HERNING, SD, "Ingen", 1) in rows
+    assert into(conn, look_back=32).count(("2024M03", HERNING, SD, DP, 1)) == 1
+
+
+def test_latest_ending_wins_and_open_counts_as_latest(conn):
+    add_forloeb(
+        conn,
+        [
+            (1, HERNING, DP, "2024-01-01", "2024-03-20"),
+            (1, HERNING, SD, "2024-01-05", "2024-03-25"),
+            (1, HERNING, KH, "2024-04-01", None),  # SD ended later than DP
+            (2, HERNING, SD, "2023-01-01", None),
+            (2, HERNING, DP, "2024-01-01", "2024-03-30"),
+            (2, HERNING, KH, "2024-04-01", None),  # SD still open: counts as latest
+        ],
+    )
+    rows = [r for r in into(conn) if r[2] == KH]
+    assert rows == [("2024M04", HERNING, KH, SD, 2)]
+
+
+def test_overlapping_forloeb_all_stay_and_sum_to_started(conn):
+    add_forloeb(
+        conn,
+        [
+            (1, HERNING, SD, "2024-01-01", None),
+            (1, HERNING, KH, "2024-02-01", "2024-05-01"),
+            (1, HERNING, DP, "2024-02-01", None),
+        ],
+    )
+    rows = into(conn)
+    assert ("2024M02", HERNING, KH, SD, 1) in rows and ("2024M02", HERNING, DP, SD, 1) in rows
+    assert sum(r[4] for r in rows) == 3  # every forløb that started is counted once
+
+
+def test_person_moving_kommune_counts_in_the_new_kommune_and_the_region(conn):
+    add_forloeb(conn, [(1, HERNING, DP, "2024-01-01", "2024-02-20"), (1, HOLSTEBRO, KH, "2024-03-01", None)])
+    assert ("2024M03", HOLSTEBRO, KH, DP, 1) in into(conn)
+    region = conn.execute(
+        f"select antal, antal_kommuner_med_vaerdi from ({forloeb.vandringer_maalgruppe_sql(31)}) "
+        "where omraade_kode = (select region_kode from mart.dim_omraade where omraade_kode = '661') "
+        f"and til_maalgruppe = '{KH}'"
+    ).fetchall()
+    assert region == [(None, 2)]  # the region has kommuner no extract covers: its count is unknown, not 1
+
+
+def test_gap_rule_joins_weeks_within_the_gap(conn):
+    add_weeks(conn, 1, HERNING, 111, [100, 101, 102, 105, 106])  # two empty weeks inside
+    assert spells(conn, 2, 90, 130) == [(1, 100, 106, 5, False)]
+    assert spells(conn, 1, 90, 130) == [(1, 100, 102, 3, False), (1, 105, 106, 2, False)]
+
+
+def test_open_spell_at_the_end_of_the_extract(conn):
+    add_weeks(conn, 1, HERNING, 890, [120, 121, 122])
+    assert spells(conn, 4, 100, 125) == [(1, 120, 122, 3, True)]  # 3 weeks to the end: it may go on
+
+
+def test_week_53_runs_into_week_1():
+    assert week_number("y_2101") - week_number("y_2053") == 1
+    assert week_number("y_2153") is None  # 2021 has no week 53
+
+
+def test_afsluttede_and_open_forloeb_in_varigheder(conn):
+    add_forloeb(conn, [(1, HERNING, KH, "2024-01-01", "2024-01-14"), (2, HERNING, KH, "2024-02-01", None)])
+    forloeb.load_code_lists(conn)
+    forloeb.build_spells(conn, 4)
+    rows = conn.execute(
+        f"select periode, maal, varighedsinterval, antal_forloeb, gnsn_varighed_uger from ({forloeb.varigheder_sql()}) "
+        f"where omraade_kode = '{HERNING}' and periode = '2024Q01' order by all"
+    ).fetchall()
+    assert ("2024Q01", "afsluttede", "I alt", 1, 2.0) in rows
+    assert ("2024Q01", "afsluttede", "2-4 uger", 1, None) in rows
+    assert ("2024Q01", "forloeb", "0-13 uger", 1, None) in rows  # the open one, 9 weeks at 31 March
+
+
+def test_fuldtidspersoner_count_each_person_week_once(conn):
+    conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, ?, ?)", [HERNING, 2800, 2860])
+    add_weeks(conn, 1, HERNING, 111, range(2810, 2830))
+    add_weeks(conn, 2, HERNING, 890, range(2810, 2830))
+    forloeb.load_code_lists(conn)
+    rows = conn.execute(
+        f"select periode, ydelsesgruppe_kode, personer, fuldtidspersoner from ({forloeb.fuldtidspersoner_sql()}) "
+        f"where omraade_kode = '{HERNING}' and periode = (select min(periode) from ({forloeb.fuldtidspersoner_sql()}) "
+        "where fuldtidspersoner = 2 and ydelsesgruppe_kode = 'ptv_i_alt') order by all"
+    ).fetchall()
+    assert [r[1:] for r in rows] == [("ptv_a_dagpenge", 1, 1), ("ptv_i_alt", 2, 2), ("ptv_sygedagpenge", 1, 1)]
+
+
+def test_serving_suppresses_a_status_close_to_its_i_alt():
+    """The shipped diskretionering rule: each status after a forløb is a part of the row's I alt."""
+    from schemas.forloeb import VandringerEfterForloeb
+    from warehouse.diskretionering import copy_suppressed, load_config
+
+    conn = duckdb.connect()
+    conn.execute("create schema mart")
+    conn.execute(
+        """create table mart.vandringer_efter_forloeb as select * from (values
+            ('2024Q01', '657', 'Dagpengemodtagere', 'I alt', 1, 20, 100.0, 'fagsystem'),
+            ('2024Q01', '657', 'Dagpengemodtagere', 'Ingen', 1, 19, 95.0, 'fagsystem'),
+            ('2024Q01', '657', 'Dagpengemodtagere', 'Sygedagpengemodtagere', 1, 1, 5.0, 'fagsystem'),
+            ('2024Q01', '661', 'Dagpengemodtagere', 'I alt', 1, 20, 100.0, 'fagsystem'),
+            ('2024Q01', '661', 'Dagpengemodtagere', 'Ingen', 1, 10, 50.0, 'fagsystem')
+        ) as t(periode, omraade_kode, maalgruppe, status_efter, maaneder_efter, antal, andel_pct, kilde)"""
+    )
+    config = load_config()
+    rule = config.rule_for("mart.vandringer_efter_forloeb", VandringerEfterForloeb)
+    copy_suppressed(conn, "mart.vandringer_efter_forloeb", "copy", rule, config)
+    out = {
+        (k, s): (a, p)
+        for k, s, a, p in conn.execute("select omraade_kode, status_efter, antal, andel_pct from copy").fetchall()
+    }
+    assert out[("657", "Sygedagpengemodtagere")] == (None, None)  # 1: small
+    assert out[("657", "Ingen")] == (None, None) and out[("657", "I alt")] == (None, None)  # 20 - 19 = 1
+    assert out[("661", "Ingen")] == (10, 50.0) and out[("661", "I alt")] == (20, 100.0)
+
+
+def test_an_area_whose_kommuner_are_all_covered_is_their_sum(conn):
+    region = conn.execute(f"select region_kode from mart.dim_omraade where omraade_kode = '{HERNING}'").fetchone()[0]
+    conn.execute(
+        "insert into person.udtraek select 'fagsystem', kommune_kode, 'extract', ?, null, null "
+        "from mart.omraade_medlemskab where omraade_kode = ? and kommune_kode not in (?, ?)",
+        [HORISONT, region, HERNING, HOLSTEBRO],
+    )
+    add_forloeb(conn, [(1, HERNING, KH, "2024-03-01", None), (2, HOLSTEBRO, KH, "2024-03-05", None)])
+    forloeb.load_code_lists(conn)
+    rows = conn.execute(
+        f"select antal, antal_kommuner = antal_kommuner_med_vaerdi, datagrundlag, aggregering "
+        f"from ({forloeb.vandringer_maalgruppe_sql(31)}) where omraade_kode = ?",
+        [region],
+    ).fetchall()
+    assert rows == [(2, True, "extract", "kommunesum")]  # the other covered kommuner had nobody: 0, not unknown
+
+
+def test_publish_refuses_to_serve_the_person_schema(tmp_path):
+    from warehouse.publish import publish
+
+    with pytest.raises(ValueError, match="person-level"):
+        publish(duckdb.connect(), tmp_path / "serving.duckdb", schemas=("mart", "person"))
+    assert not (tmp_path / "serving.duckdb").exists()

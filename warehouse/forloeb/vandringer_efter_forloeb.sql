@@ -1,0 +1,53 @@
+-- Out of a målgruppe: for every forløb that ended, where the person is 1 and 3 months after its end,
+-- per quarter of the end. Case system: the målgruppe of another forløb open that day (the latest started
+-- wins) or 'Ingen'. DREAM: the ydelsesgruppe of the week holding that day, another code's status, or
+-- selvforsørgelse when the week has none. Days after the extract's horizon are not known yet: left out.
+-- 'I alt' is each row's total.
+with sagsslut as (
+    select f.*, h.maaneder_efter, (f.slutdato + to_months(h.maaneder_efter))::date as dag
+    from person.maalgruppeforloeb as f
+    cross join (values (1), (3)) as h(maaneder_efter)
+    join person.udtraek as x on x.kilde = 'fagsystem' and x.kommune_kode = f.kommune_kode
+    where f.slutdato is not null and (f.slutdato + to_months(h.maaneder_efter))::date <= x.horisont
+),
+sagsstatus as (
+    select s.slutdato, s.kommune_kode, s.maalgruppe, s.maaneder_efter, 'fagsystem' as kilde,
+        coalesce(arg_max(o.maalgruppe, (o.startdato, o.maalgruppe)), 'Ingen') as status_efter
+    from sagsslut as s
+    left join person.maalgruppeforloeb as o
+        on o.person_nr = s.person_nr and o.forloeb_nr <> s.forloeb_nr
+        and o.startdato <= s.dag and (o.slutdato is null or o.slutdato >= s.dag)
+    group by s.forloeb_nr, s.slutdato, s.kommune_kode, s.maalgruppe, s.maaneder_efter
+),
+dreamslut as (
+    select d.person_nr, d.kommune_kode, g.ydelsesgruppe as maalgruppe, h.maaneder_efter,
+        date '1970-01-05' + 7 * d.slut_uge + 6 as slutdato,
+        (date_diff('day', date '1970-01-05', (date '1970-01-05' + 7 * d.slut_uge + 6 + to_months(h.maaneder_efter))::date)
+            // 7)::integer as status_uge
+    from person.dream_forloeb as d
+    cross join (values (1), (3)) as h(maaneder_efter)
+    join forloeb_grupper as g using (gruppe_nr)
+    where not d.aaben
+),
+dreamstatus as (
+    select s.slutdato, s.kommune_kode, s.maalgruppe, s.maaneder_efter, 'dream' as kilde,
+        coalesce(g.ydelsesgruppe, k.status_efter, 'Selvforsørgelse/ingen ydelse') as status_efter
+    from dreamslut as s
+    join person.udtraek as x on x.kilde = 'dream' and x.kommune_kode = s.kommune_kode
+    left join person.dream_uger as u on u.person_nr = s.person_nr and u.uge = s.status_uge
+    left join forloeb_dream_koder as k on k.kode = u.kode
+    left join forloeb_grupper as g on g.gruppe_nr = k.gruppe_nr
+    where s.status_uge <= x.sidste_uge
+),
+alle as (
+    select * from sagsstatus
+    union all
+    select * from dreamstatus
+)
+select strftime(slutdato, '%Y') || 'Q0' || quarter(slutdato) as periode, kommune_kode as omraade_kode,
+    maalgruppe, coalesce(status_efter, 'I alt') as status_efter, maaneder_efter, count(*) as antal, kilde
+from alle
+group by grouping sets (
+    (periode, kommune_kode, maalgruppe, status_efter, maaneder_efter, kilde),
+    (periode, kommune_kode, maalgruppe, maaneder_efter, kilde)
+)
