@@ -12,11 +12,14 @@ from schemas.facts import Fuldtidspersoner, Ledighed, Vandringer, Varigheder
 
 @pytest.fixture(scope="module")
 def facts(good_run) -> dict[str, pd.DataFrame]:
+    """The facts as jobindsats and DST publish them (the rows computed from person-level data, kilde `dream` and
+    `fagsystem`, are tests/test_forloeb_pipeline.py's)."""
     warehouse = good_run[0]
-    return {
+    frames = {
         name: read_table(warehouse, f"mart.{name}")
         for name in ("fuldtidspersoner", "ledighed", "varigheder", "vandringer")
     }
+    return {name: frame[frame["kilde"].str.contains(":")].reset_index(drop=True) for name, frame in frames.items()}
 
 
 def one(frame: pd.DataFrame, **where) -> pd.Series:
