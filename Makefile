@@ -50,7 +50,7 @@ dev: $(VENV)/.installed  ## the Dagster UI and daemon on http://127.0.0.1:3000
 validate: $(VENV)/.installed  ## the code location loads
 	$(BIN)/dagster definitions validate -w workspace.yaml
 
-bench: $(VENV)/.installed  ## time a cold run, again, a nightly no-op, a two-month backfill and scale 10
+bench: $(VENV)/.installed  ## time the sample runs, the nightly, a backfill, the plain-DuckDB floor, scale 10 and the forløb engine
 	$(BIN)/python -m pipelines.bench
 	$(BIN)/jobindblik bench-forloeb --persons 2000000 --weeks 52
 
