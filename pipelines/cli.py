@@ -309,7 +309,7 @@ def _given_twice(paths: list[Path]) -> Path | None:
 def main(argv: list[str] | None = None) -> int:
     import dagster as dg
 
-    warnings.filterwarnings("ignore", category=dg.BetaWarning)  # backfill_policy: stable in use, labelled beta
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)  # code references: stable in use, labelled beta
     parser = argparse.ArgumentParser(prog="jobindblik", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="materialise every asset and publish the serving copy")

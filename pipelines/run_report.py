@@ -63,8 +63,8 @@ class Progress(logging.Handler):
             self._say(f"  {step} ...")
         elif kind == "ASSET_MATERIALIZATION":
             count = event.event_specific_data.materialization.metadata.get("dagster/row_count")
-            if count is not None:  # each partition of a range reports the whole table: not a sum
-                self.rows[step] = max(self.rows.get(step, 0), int(count.value))
+            if count is not None:  # one materialisation per asset and run, whatever its months
+                self.rows[step] = int(count.value)
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
             seconds = time.perf_counter() - self.started.get(step, time.perf_counter())
             rows = f"{self.rows[step]:,} rows, " if step in self.rows else ""
