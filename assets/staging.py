@@ -48,11 +48,12 @@ def staged_layers(
     return frames
 
 
-def written(key: dg.AssetKey, table: str, frame: pd.DataFrame, total: int, metadata: dict) -> dg.MaterializeResult:
+def written(conn, key: dg.AssetKey, table: str, frame: pd.DataFrame, metadata: dict) -> dg.MaterializeResult:
     """The materialisation of a staging table, with its check: the rows written are the rows validated.
 
     `dagster/row_count` is the whole table's; `rows_written` this run's (its months, for a monthly table).
     """
+    total = conn.execute(f"select count(*) from {table}").fetchone()[0]
     return dg.MaterializeResult(
         metadata={**table_metadata(frame, table), "dagster/row_count": total, "rows_written": len(frame), **metadata},
         check_results=[passed(key, len(frame))],
@@ -106,18 +107,17 @@ def jobindsats_staging(spec: TableSpec) -> dg.AssetsDefinition:
                 f"select count(*) from {table} where periode in (select unnest(?)) and aendret_tid = ?",
                 [sorted(frame["periode"].unique()), changed_at.replace(tzinfo=None)],
             ).fetchone()[0]
-            total = conn.execute(f"select count(*) from {table}").fetchone()[0]
-        yield written(
-            key,
-            table,
-            frame,
-            total,
-            {
-                "periods": dg.MetadataValue.text(", ".join(sorted(frame["periode"].unique()))),
-                "rows_new_or_revised": dg.MetadataValue.int(int(revised)),
-                "bodies": dg.MetadataValue.text(", ".join(landed.request for landed, _ in layers)),
-            },
-        )
+            yield written(
+                conn,
+                key,
+                table,
+                frame,
+                {
+                    "periods": dg.MetadataValue.text(", ".join(sorted(frame["periode"].unique()))),
+                    "rows_new_or_revised": dg.MetadataValue.int(int(revised)),
+                    "bodies": dg.MetadataValue.text(", ".join(landed.request for landed, _ in layers)),
+                },
+            )
 
     return _staging
 
@@ -159,14 +159,13 @@ def statbank_staging(table: StatbankTable) -> dg.AssetsDefinition:
                 return
             frame = newest_wins(frames, row_key)
             replace_rows(conn, f"staging.{name}", frame, schema, replace_column="tid", key=row_key)
-            total = conn.execute(f"select count(*) from staging.{name}").fetchone()[0]
-        yield written(
-            key,
-            f"staging.{name}",
-            frame,
-            total,
-            {"periods": dg.MetadataValue.text(f"{frame['tid'].min()}..{frame['tid'].max()}")},
-        )
+            yield written(
+                conn,
+                key,
+                f"staging.{name}",
+                frame,
+                {"periods": dg.MetadataValue.text(f"{frame['tid'].min()}..{frame['tid'].max()}")},
+            )
 
     return _staging
 

@@ -317,19 +317,18 @@ def test_the_nightly_plan_loads_a_revised_monthly_table(good_copy, sample_copy, 
 # --- (d) `jobindblik run --only-new` --------------------------------------------------------------------
 
 
+def cli_run(warehouse: Path, *args: str) -> subprocess.CompletedProcess:
+    """`jobindblik run ARGS` as a fresh process on `warehouse`, offline, with no token and no Dagster instance."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DAGSTER_HOME", "JOBINDBLIK_SOURCE", "JOBINDSATS_TOKEN"}}
+    env.update(JOBINDBLIK_WAREHOUSE=str(warehouse), PYTHONPATH=str(REPO))
+    command = [sys.executable, "-m", "pipelines.cli", "run", *args]
+    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+
+
 def test_cli_run_only_new_after_a_full_run_says_nothing_new(good_copy):
     landing_before = sorted(str(p.relative_to(good_copy.parent)) for p in (good_copy.parent / "landing").rglob("*"))
-    env = {k: v for k, v in os.environ.items() if k not in {"DAGSTER_HOME", "JOBINDBLIK_SOURCE", "JOBINDSATS_TOKEN"}}
-    env.update(JOBINDBLIK_WAREHOUSE=str(good_copy), PYTHONPATH=str(REPO))
 
-    done = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "run", "--only-new"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = cli_run(good_copy, "--only-new")
 
     assert done.returncode == 0, done.stderr
     assert "jobindblik run (sample, only new): nothing new, checked in" in done.stdout
@@ -342,17 +341,8 @@ def test_a_months_backfill_touches_only_the_monthly_tables_and_leaves_every_figu
     data every mart row equals the full run's, mart.udvikling included, and the quarterly tables are not run."""
     tables = ["mart.ledighed", "mart.fuldtidspersoner", "mart.udvikling", "mart.noegletal", "mart.varigheder"]
     before = {t: in_order(read_table(good_copy, t)) for t in tables}
-    env = {k: v for k, v in os.environ.items() if k not in {"DAGSTER_HOME", "JOBINDBLIK_SOURCE", "JOBINDSATS_TOKEN"}}
-    env.update(JOBINDBLIK_WAREHOUSE=str(good_copy), PYTHONPATH=str(REPO))
 
-    done = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "run", "--months", "2026M05", "2026M06"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = cli_run(good_copy, "--months", "2026M05", "2026M06")
 
     assert done.returncode == 0, done.stderr
     assert "mart__ledighed done" in done.stderr and "mart__udvikling done" in done.stderr
