@@ -34,10 +34,23 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 INTEGRATION_FIXTURES = {"good_run", "good_copy", "run_assets"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects and before xdist reads the group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if INTEGRATION_FIXTURES.intersection(item.fixturenames):
             item.add_marker(pytest.mark.integration)
+        if uses_a_module_fixture(item):
+            # `make test` runs on several workers (pytest-xdist, --dist loadgroup): the tests of one module that
+            # share a module fixture go to one worker, so that fixture (often a CLI run) is built once, not per worker.
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def uses_a_module_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture of module (or class) scope; pytest keeps the definitions in `_fixtureinfo`."""
+    definitions = getattr(item, "_fixtureinfo", None)
+    if definitions is None:
+        return False
+    return any(defs and defs[-1].scope in ("module", "class") for defs in definitions.name2fixturedefs.values())
 
 
 @pytest.fixture(autouse=True)
