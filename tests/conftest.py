@@ -15,17 +15,17 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import dagster as dg
-import duckdb
-import pandas as pd
 import pytest
-import responses
 
 from pipelines import settings
-from pipelines.definitions import make_definitions
-from pipelines.sources import http
+
+# Dagster, DuckDB, pandas and the definitions are imported where they are used: pytest-xdist's controller loads
+# this file too, runs no test, and would otherwise spend seconds importing them before the workers start.
+if TYPE_CHECKING:
+    import dagster as dg
+    import pandas as pd
 
 SAMPLE_DIR = settings.SAMPLE_DIR
 # Runs in tests keep Dagster's console to warnings; the events stay in the instance.
@@ -58,6 +58,7 @@ def unit_tests_run_no_job(request, monkeypatch) -> None:
     """A test not marked `integration` that executes a Dagster job fails, naming the marker it lacks."""
     if request.node.get_closest_marker("integration"):
         return
+    import dagster as dg
 
     def refuse(*args, **kwargs):
         raise AssertionError(f"{request.node.nodeid} executes a Dagster job: mark it `integration`")
@@ -68,6 +69,8 @@ def unit_tests_run_no_job(request, monkeypatch) -> None:
 @pytest.fixture
 def rsps():
     """HTTP mocked at the requests level: the clients run their real code against recorded bodies."""
+    import responses
+
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield mock
 
@@ -75,6 +78,8 @@ def rsps():
 @pytest.fixture
 def no_real_sleep(monkeypatch) -> list[float]:
     """`send` binds time.sleep as a default argument, so replace the default, not the module attribute."""
+    from pipelines.sources import http
+
     slept: list[float] = []
     monkeypatch.setitem(http.send.__kwdefaults__, "sleep", slept.append)
     return slept
@@ -86,6 +91,8 @@ WAREHOUSE_NAME = "jobindblik.duckdb"
 
 def benchmark_slice(defs: dg.Definitions) -> list[dg.AssetKey]:
     """The benchmark and everything it is built from, plus the publish step: the y30r21 path."""
+    import dagster as dg
+
     selection = dg.AssetSelection.assets(dg.AssetKey(["mart", "benchmark"])).upstream() | dg.AssetSelection.assets(
         dg.AssetKey(["publish", "serving_duckdb"])
     )
@@ -97,6 +104,10 @@ def run_job(warehouse: Path, sample_dir: Path | None = None, benchmark_only: boo
 
     `benchmark_only` runs just the y30r21 path (benchmark_slice), for tests about it that need speed.
     """
+    import dagster as dg
+
+    from pipelines.definitions import make_definitions
+
     defs = make_definitions(Path(warehouse), sample_dir=Path(sample_dir or SAMPLE_DIR))
     with dg.DagsterInstance.ephemeral() as instance:
         return defs.resolve_job_def("refresh_all").execute_in_process(
@@ -109,6 +120,8 @@ def run_job(warehouse: Path, sample_dir: Path | None = None, benchmark_only: boo
 
 def read_table(database: Path, table: str, order_by: str | None = None) -> pd.DataFrame:
     """A whole table from a DuckDB file via a read-only connection that is closed again."""
+    import duckdb
+
     conn = duckdb.connect(str(database), read_only=True)
     try:
         query = f"select * from {table}" + (f" order by {order_by}" if order_by else "")
@@ -118,6 +131,8 @@ def read_table(database: Path, table: str, order_by: str | None = None) -> pd.Da
 
 
 def table_names(database: Path, schema: str) -> list[str]:
+    import duckdb
+
     conn = duckdb.connect(str(database), read_only=True)
     try:
         rows = conn.execute(
@@ -219,6 +234,9 @@ def run_assets() -> Callable[..., dg.ExecuteInProcessResult]:
 
     The sources are the snapshot clients on `sample_dir` (default: the bundled sample).
     """
+    import dagster as dg
+
+    from pipelines.definitions import make_definitions
 
     def run(
         warehouse: Path, keys: list[dg.AssetKey], tags: dict[str, str] | None = None, sample_dir: Path | None = None
