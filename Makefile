@@ -11,7 +11,7 @@ DUCKDB1 := $(HOME)/.cache/jobindblik/duckdb-1.1.3
 
 # The suite runs on one pytest-xdist worker per core (at most 4: each worker builds its own shared sample run).
 # loadgroup keeps the tests that share a module fixture on one worker (tests/conftest.py).
-PYTEST_WORKERS ?= -n auto --maxprocesses 4 --dist loadgroup
+PYTEST_WORKERS ?= -n auto --maxprocesses 4 --dist loadgroup --no-loadscope-reorder
 
 .PHONY: run test test-fast lint dev bench validate clean duckdb1
 

@@ -15,6 +15,7 @@ import fcntl
 import json
 import os
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,7 +45,36 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if uses_a_module_fixture(item):
             # `make test` runs on several workers (pytest-xdist, --dist loadgroup): the tests of one module that
             # share a module fixture go to one worker, so that fixture (often a CLI run) is built once, not per worker.
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+            # A module's unit and integration tests are two groups, handed out at different times (distribution_order).
+            layer = "integration" if item.get_closest_marker("integration") else "unit"
+            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{layer}"))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=distribution_order(items))
+
+
+def distribution_order(items: list[pytest.Item]) -> Callable[[pytest.Item], tuple]:
+    """The order xdist hands the tests out in (`--no-loadscope-reorder`), by (class, group size, group).
+
+    The largest integration group first: its worker builds the shared good run at once, while the next worker
+    runs the unit tests meanwhile instead of waiting for it. Then the other integration groups, largest first,
+    and the single integration tests, which balance the workers at the end. Every worker sorts alike.
+    """
+    groups = {item: (marker.args[0] if (marker := item.get_closest_marker("xdist_group")) else "") for item in items}
+    sizes = Counter(groups.values())
+    integration = {item for item in items if item.get_closest_marker("integration")}
+    first = max((groups[i] for i in integration if groups[i]), key=lambda group: sizes[group], default=None)
+
+    def order(item: pytest.Item) -> tuple:
+        group = groups[item]
+        if item not in integration:
+            kind = 1
+        elif group and group == first:
+            kind = 0
+        else:
+            kind = 2 if group else 3
+        return kind, -sizes[group] if group else 0, group
+
+    return order
 
 
 def uses_a_module_fixture(item: pytest.Item) -> bool:
