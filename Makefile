@@ -9,8 +9,8 @@ DAGSTER_HOME_DIR := $(CURDIR)/.dagster
 # A DuckDB 1.1 client outside git, so the tests can open serving.duckdb the way BI tools on DuckDB 1.x do.
 DUCKDB1 := $(HOME)/.cache/jobindblik/duckdb-1.1.3
 
-# The suite runs on one pytest-xdist worker per core (at most 4: each worker builds its own shared sample run).
-# loadgroup keeps the tests that share a module fixture on one worker (tests/conftest.py).
+# The suite runs on one pytest-xdist worker per core, at most 4 (each holds the pipeline's memory). loadgroup keeps
+# the tests that share a module fixture on one worker; the order they are handed out in is tests/conftest.py's.
 PYTEST_WORKERS ?= -n auto --maxprocesses 4 --dist loadgroup --no-loadscope-reorder
 
 .PHONY: run test test-fast lint dev bench validate clean duckdb1
