@@ -10,8 +10,8 @@ DAGSTER_HOME_DIR := $(CURDIR)/.dagster
 DUCKDB1 := $(HOME)/.cache/jobindblik/duckdb-1.1.3
 
 # The suite runs on one pytest-xdist worker per core, at most 4 (each holds the pipeline's memory). loadgroup keeps
-# the tests that share a module fixture on one worker; the order they are handed out in is tests/conftest.py's.
-PYTEST_WORKERS ?= -n auto --maxprocesses 4 --dist loadgroup --no-loadscope-reorder
+# the tests that share a module fixture on one worker, in the order tests/distribution.py hands them out.
+PYTEST_WORKERS ?= -n auto --maxprocesses 4 --dist loadgroup
 
 .PHONY: run test test-fast lint dev bench validate clean duckdb1
 

@@ -15,7 +15,6 @@ import fcntl
 import json
 import os
 import shutil
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,46 +34,21 @@ SAMPLE_DIR = settings.SAMPLE_DIR
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 # A test that uses any of these runs the pipeline or reads what a run built: it is an integration test.
 INTEGRATION_FIXTURES = {"good_run", "good_copy", "run_assets"}
+# How the tests are spread over pytest-xdist's workers.
+pytest_plugins = ["distribution"]
 
 
-@pytest.hookimpl(tryfirst=True)  # before `-m` deselects and before xdist reads the group marks
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects the integration tests
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if INTEGRATION_FIXTURES.intersection(item.fixturenames):
             item.add_marker(pytest.mark.integration)
         if uses_a_module_fixture(item):
-            # `make test` runs on several workers (pytest-xdist, --dist loadgroup): the tests of one module that
+            # `make test` runs on several workers (pytest-xdist, tests/distribution.py): the tests of one module that
             # share a module fixture go to one worker, so that fixture (often a CLI run) is built once, not per worker.
-            # A module's unit and integration tests are two groups, handed out at different times (distribution_order).
+            # A module's unit and integration tests are two groups, handed out at different times.
             layer = "integration" if item.get_closest_marker("integration") else "unit"
             item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{layer}"))
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        items.sort(key=distribution_order(items))
-
-
-def distribution_order(items: list[pytest.Item]) -> Callable[[pytest.Item], tuple]:
-    """The order xdist hands the tests out in (`--no-loadscope-reorder`), by (class, group size, group).
-
-    The largest integration group first: its worker builds the shared good run at once, while the next worker
-    runs the unit tests meanwhile instead of waiting for it. Then the other integration groups, largest first,
-    and the single integration tests, which balance the workers at the end. Every worker sorts alike.
-    """
-    groups = {item: (marker.args[0] if (marker := item.get_closest_marker("xdist_group")) else "") for item in items}
-    sizes = Counter(groups.values())
-    integration = {item for item in items if item.get_closest_marker("integration")}
-    first = max((groups[i] for i in integration if groups[i]), key=lambda group: sizes[group], default=None)
-
-    def order(item: pytest.Item) -> tuple:
-        group = groups[item]
-        if item not in integration:
-            kind = 1
-        elif group and group == first:
-            kind = 0
-        else:
-            kind = 2 if group else 3
-        return kind, -sizes[group] if group else 0, group
-
-    return order
 
 
 def uses_a_module_fixture(item: pytest.Item) -> bool:
