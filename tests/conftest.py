@@ -201,6 +201,7 @@ def shared_run(folder: Path) -> tuple[Path, dg.ExecuteInProcessResult]:
     with open(folder / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, or the worker dies
         if not events.exists():
+            shutil.rmtree(warehouse.parent, ignore_errors=True)  # what a builder that died half-way left
             result = run_job(warehouse)
             events.write_text(dg.serialize_value([result.dagster_run, list(result.all_events)]), encoding="utf-8")
             return warehouse, result
