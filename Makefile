@@ -9,6 +9,10 @@ DAGSTER_HOME_DIR := $(CURDIR)/.dagster
 # A DuckDB 1.1 client outside git, so the tests can open serving.duckdb the way BI tools on DuckDB 1.x do.
 DUCKDB1 := $(HOME)/.cache/jobindblik/duckdb-1.1.3
 
+# The suite runs on one pytest-xdist worker per core, at most 4 (each holds the pipeline's memory). loadgroup keeps
+# the tests that share a module fixture on one worker, in the order tests/distribution.py hands them out.
+PYTEST_WORKERS ?= -n auto --maxprocesses 4 --dist loadgroup
+
 .PHONY: run test test-fast lint dev bench validate clean duckdb1
 
 $(BIN)/python:
@@ -28,10 +32,10 @@ run: $(VENV)/.installed  ## materialise every asset from the bundled sample and 
 
 test: $(VENV)/.installed-dev  ## the whole suite, offline (the DuckDB 1.1 client is installed first where it can be)
 	-@$(MAKE) --no-print-directory duckdb1
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_WORKERS)
 
 test-fast: $(VENV)/.installed-dev  ## the unit layer only: no test builds a warehouse (under 30 s)
-	$(BIN)/python -m pytest -m "not integration"
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) -m "not integration"
 
 lint: $(VENV)/.installed-dev  ## ruff: the lint rules and the formatting (configured in pyproject.toml)
 	$(BIN)/ruff check .

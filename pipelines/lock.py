@@ -17,9 +17,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
-
-from pipelines.resources.landing import utc_now
 
 POLL_SECONDS = 0.2
 
@@ -63,12 +62,17 @@ def writer_lock(
     try:
         _report_takeover(fd)
         os.ftruncate(fd, 0)
-        holder = {"pid": os.getpid(), "host": socket.gethostname(), "command": command, "started_at": utc_now()}
+        holder = {"pid": os.getpid(), "host": socket.gethostname(), "command": command, "started_at": _utc_now()}
         os.pwrite(fd, json.dumps(holder).encode("utf-8"), 0)
         yield
     finally:
         path.unlink(missing_ok=True)  # before unlocking, so a waiter never locks a file that is then removed
         os.close(fd)
+
+
+def _utc_now() -> str:
+    # Not pipelines.resources.landing's: importing that package imports Dagster, a second's start for a lock holder.
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -11,33 +11,52 @@ that executes a Dagster job fails, so the fast layer stays fast.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import dagster as dg
-import duckdb
-import pandas as pd
 import pytest
-import responses
 
 from pipelines import settings
-from pipelines.definitions import make_definitions
-from pipelines.sources import http
+
+# Dagster, DuckDB, pandas and the definitions are imported where they are used: pytest-xdist's controller loads
+# this file too, runs no test, and would otherwise spend seconds importing them before the workers start.
+if TYPE_CHECKING:
+    import dagster as dg
+    import pandas as pd
 
 SAMPLE_DIR = settings.SAMPLE_DIR
 # Runs in tests keep Dagster's console to warnings; the events stay in the instance.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 # A test that uses any of these runs the pipeline or reads what a run built: it is an integration test.
 INTEGRATION_FIXTURES = {"good_run", "good_copy", "run_assets"}
+# How the tests are spread over pytest-xdist's workers.
+pytest_plugins = ["distribution"]
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects the integration tests
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if INTEGRATION_FIXTURES.intersection(item.fixturenames):
             item.add_marker(pytest.mark.integration)
+        if uses_a_module_fixture(item):
+            # `make test` runs on several workers (pytest-xdist, tests/distribution.py): the tests of one module that
+            # share a module fixture go to one worker, so that fixture (often a CLI run) is built once, not per worker.
+            # A module's unit and integration tests are two groups, handed out at different times.
+            layer = "integration" if item.get_closest_marker("integration") else "unit"
+            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{layer}"))
+
+
+def uses_a_module_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture of module (or class) scope; pytest keeps the definitions in `_fixtureinfo`."""
+    definitions = getattr(item, "_fixtureinfo", None)
+    if definitions is None:
+        return False
+    return any(defs and defs[-1].scope in ("module", "class") for defs in definitions.name2fixturedefs.values())
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +64,7 @@ def unit_tests_run_no_job(request, monkeypatch) -> None:
     """A test not marked `integration` that executes a Dagster job fails, naming the marker it lacks."""
     if request.node.get_closest_marker("integration"):
         return
+    import dagster as dg
 
     def refuse(*args, **kwargs):
         raise AssertionError(f"{request.node.nodeid} executes a Dagster job: mark it `integration`")
@@ -55,6 +75,8 @@ def unit_tests_run_no_job(request, monkeypatch) -> None:
 @pytest.fixture
 def rsps():
     """HTTP mocked at the requests level: the clients run their real code against recorded bodies."""
+    import responses
+
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield mock
 
@@ -62,6 +84,8 @@ def rsps():
 @pytest.fixture
 def no_real_sleep(monkeypatch) -> list[float]:
     """`send` binds time.sleep as a default argument, so replace the default, not the module attribute."""
+    from pipelines.sources import http
+
     slept: list[float] = []
     monkeypatch.setitem(http.send.__kwdefaults__, "sleep", slept.append)
     return slept
@@ -73,6 +97,8 @@ WAREHOUSE_NAME = "jobindblik.duckdb"
 
 def benchmark_slice(defs: dg.Definitions) -> list[dg.AssetKey]:
     """The benchmark and everything it is built from, plus the publish step: the y30r21 path."""
+    import dagster as dg
+
     selection = dg.AssetSelection.assets(dg.AssetKey(["mart", "benchmark"])).upstream() | dg.AssetSelection.assets(
         dg.AssetKey(["publish", "serving_duckdb"])
     )
@@ -84,6 +110,10 @@ def run_job(warehouse: Path, sample_dir: Path | None = None, benchmark_only: boo
 
     `benchmark_only` runs just the y30r21 path (benchmark_slice), for tests about it that need speed.
     """
+    import dagster as dg
+
+    from pipelines.definitions import make_definitions
+
     defs = make_definitions(Path(warehouse), sample_dir=Path(sample_dir or SAMPLE_DIR))
     with dg.DagsterInstance.ephemeral() as instance:
         return defs.resolve_job_def("refresh_all").execute_in_process(
@@ -96,6 +126,8 @@ def run_job(warehouse: Path, sample_dir: Path | None = None, benchmark_only: boo
 
 def read_table(database: Path, table: str, order_by: str | None = None) -> pd.DataFrame:
     """A whole table from a DuckDB file via a read-only connection that is closed again."""
+    import duckdb
+
     conn = duckdb.connect(str(database), read_only=True)
     try:
         query = f"select * from {table}" + (f" order by {order_by}" if order_by else "")
@@ -104,7 +136,21 @@ def read_table(database: Path, table: str, order_by: str | None = None) -> pd.Da
         conn.close()
 
 
+def assert_same_frame(left: pd.DataFrame, right: pd.DataFrame, **options: Any) -> None:
+    """pandas' assert_frame_equal (same `options`), decided first by DataFrame.equals.
+
+    Equal values, dtypes and labels pass either way; `equals` decides mart.udvikling's 800,000 rows in 0.2 s where
+    assert_frame_equal takes 4 s. Any difference goes on to assert_frame_equal, its tolerance and its message.
+    """
+    from pandas.testing import assert_frame_equal
+
+    if not left.equals(right):
+        assert_frame_equal(left, right, **options)
+
+
 def table_names(database: Path, schema: str) -> list[str]:
+    import duckdb
+
     conn = duckdb.connect(str(database), read_only=True)
     try:
         rows = conn.execute(
@@ -126,12 +172,42 @@ def copy_warehouse(source: Path, target_dir: Path) -> Path:
 def good_run(tmp_path_factory) -> tuple[Path, dg.ExecuteInProcessResult]:
     """One successful run on the bundled sample, shared read-only: (warehouse path, result).
 
-    Tests that run again or mutate anything work on a `copy_warehouse` of it.
+    Tests that run again or mutate anything work on a `copy_warehouse` of it. The pytest-xdist workers of a
+    session share one run (shared_run): two built at once on two cores took twice as long each.
     """
-    warehouse = tmp_path_factory.mktemp("good") / "warehouse" / WAREHOUSE_NAME
-    result = run_job(warehouse)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # xdist gives each worker a basetemp inside the session's own folder: the parent is common to them.
+        warehouse, result = shared_run(tmp_path_factory.getbasetemp().parent / "good_run")
+    else:
+        warehouse = tmp_path_factory.mktemp("good") / "warehouse" / WAREHOUSE_NAME
+        result = run_job(warehouse)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     return warehouse, result
+
+
+def shared_run(folder: Path) -> tuple[Path, dg.ExecuteInProcessResult]:
+    """The good run in `folder`: built by the first worker to ask, under a lock the others wait on.
+
+    The builder leaves the run and its events there (Dagster's serialisation, as its event log keeps them); the
+    others read them back into the result object a run returns, for the tests that look at checks and metadata.
+    """
+    import dagster as dg
+
+    from pipelines.definitions import make_definitions
+
+    folder.mkdir(parents=True, exist_ok=True)
+    warehouse = folder / "warehouse" / WAREHOUSE_NAME
+    events = folder / "run.json"
+    with open(folder / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, or the worker dies
+        if not events.exists():
+            shutil.rmtree(warehouse.parent, ignore_errors=True)  # what a builder that died half-way left
+            result = run_job(warehouse)
+            events.write_text(dg.serialize_value([result.dagster_run, list(result.all_events)]), encoding="utf-8")
+            return warehouse, result
+    run, event_list = dg.deserialize_value(events.read_text(encoding="utf-8"), list)
+    job = make_definitions(warehouse, sample_dir=SAMPLE_DIR).resolve_job_def("refresh_all")
+    return warehouse, dg.ExecuteInProcessResult(event_list, run, None, job)
 
 
 @pytest.fixture
@@ -206,6 +282,9 @@ def run_assets() -> Callable[..., dg.ExecuteInProcessResult]:
 
     The sources are the snapshot clients on `sample_dir` (default: the bundled sample).
     """
+    import dagster as dg
+
+    from pipelines.definitions import make_definitions
 
     def run(
         warehouse: Path, keys: list[dg.AssetKey], tags: dict[str, str] | None = None, sample_dir: Path | None = None
