@@ -43,11 +43,16 @@ alle as (
     select * from sagsstatus
     union all
     select * from dreamstatus
+),
+talt as (  -- counted per quarter's first day; the label is made once per group, not once per forløb
+    select date_trunc('quarter', slutdato) as kvartal, kommune_kode, maalgruppe, status_efter, maaneder_efter,
+        count(*) as antal, kilde
+    from alle
+    group by grouping sets (
+        (kvartal, kommune_kode, maalgruppe, status_efter, maaneder_efter, kilde),
+        (kvartal, kommune_kode, maalgruppe, maaneder_efter, kilde)
+    )
 )
-select strftime(slutdato, '%Y') || 'Q0' || quarter(slutdato) as periode, kommune_kode as omraade_kode,
-    maalgruppe, coalesce(status_efter, 'I alt') as status_efter, maaneder_efter, count(*) as antal, kilde
-from alle
-group by grouping sets (
-    (periode, kommune_kode, maalgruppe, status_efter, maaneder_efter, kilde),
-    (periode, kommune_kode, maalgruppe, maaneder_efter, kilde)
-)
+select strftime(kvartal, '%Y') || 'Q0' || quarter(kvartal) as periode, kommune_kode as omraade_kode,
+    maalgruppe, coalesce(status_efter, 'I alt') as status_efter, maaneder_efter, antal, kilde
+from talt

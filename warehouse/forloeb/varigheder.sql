@@ -15,30 +15,32 @@ with forloeb as (
     join forloeb_grupper as g using (gruppe_nr)
     join person.udtraek as x on x.kilde = 'dream' and x.kommune_kode = d.kommune_kode
 ),
-afsluttede as (
-    select kilde, kommune_kode, ydelsesgruppe, strftime(til, '%Y') || 'Q0' || quarter(til) as periode,
-        (til - fra + 1) / 7.0 as uger
+afsluttede as (  -- quarter k = year * 4 + quarter - 1: counted by k, labelled once per group (`kvartal`)
+    select kilde, kommune_kode, ydelsesgruppe, year(til) * 4 + quarter(til) - 1 as k, (til - fra + 1) / 7.0 as uger
     from forloeb
     where til is not null and til <= horisont
 ),
-kvartaler as (  -- every quarter end a forløb is open at, up to the horizon: quarter k = year * 4 + quarter - 1
-    select kilde, kommune_kode, ydelsesgruppe, fra,
-        (make_date(k // 4, (k % 4) * 3 + 1, 1) + interval 3 month - interval 1 day)::date as kvartalsslut
-    from (
-        select *, unnest(range(
-            year(fra) * 4 + quarter(fra) - 1,
-            least(
-                coalesce(year(til) * 4 + quarter(til) - 1, year(horisont + 1) * 4 + quarter(horisont + 1) - 1),
-                year(horisont + 1) * 4 + quarter(horisont + 1) - 1
-            )
-        )) as k
-        from forloeb
-    )
+aabne as (  -- every quarter end a forløb is open at, up to the horizon
+    select kilde, kommune_kode, ydelsesgruppe, fra, unnest(range(
+        year(fra) * 4 + quarter(fra) - 1,
+        least(
+            coalesce(year(til) * 4 + quarter(til) - 1, year(horisont + 1) * 4 + quarter(horisont + 1) - 1),
+            year(horisont + 1) * 4 + quarter(horisont + 1) - 1
+        )
+    )) as k
+    from forloeb
+),
+kvartal as (  -- each quarter's last day and label, once
+    select k, (make_date(k // 4, (k % 4) * 3 + 1, 1) + interval 3 month - interval 1 day)::date as kvartalsslut,
+        (k // 4)::varchar || 'Q0' || (k % 4 + 1) as periode
+    from range(
+        (select min(year(fra) * 4 + quarter(fra) - 1) from forloeb),
+        (select max(greatest(year(coalesce(til, horisont)), year(horisont + 1))) * 4 + 4 from forloeb)
+    ) as r(k)
 ),
 igang as (
-    select kilde, kommune_kode, ydelsesgruppe, strftime(kvartalsslut, '%Y') || 'Q0' || quarter(kvartalsslut) as periode,
-        (kvartalsslut - fra + 1) // 7 as uger
-    from kvartaler
+    select a.kilde, a.kommune_kode, a.ydelsesgruppe, a.k, (q.kvartalsslut - a.fra + 1) // 7 as uger
+    from aabne as a join kvartal as q using (k)
 ),
 intervaller as (  -- afsluttede: jobindsats' buckets of ended forløb (a y##a27 column each); forloeb: the bands of the y##a21 tables
     select varighedsinterval, uger_fra, uger_til, 'afsluttede' as maal
@@ -48,19 +50,24 @@ intervaller as (  -- afsluttede: jobindsats' buckets of ended forløb (a y##a27 
     select varighedsinterval, uger_fra, uger_til, 'forloeb'
     from forloeb_varighedsintervaller
     where varighedsinterval in ('0-13 uger', '14-26 uger', '27-39 uger', '40-52 uger', '53 uger og derover')
+),
+talt as (
+    select a.k, a.kommune_kode, a.ydelsesgruppe, 'afsluttede' as maal,
+        coalesce(i.varighedsinterval, 'I alt') as varighedsinterval, count(*) as antal_forloeb,
+        case when i.varighedsinterval is null then avg(a.uger) end as gnsn_varighed_uger, a.kilde
+    from afsluttede as a
+    join intervaller as i on i.maal = 'afsluttede' and floor(a.uger) between i.uger_fra and coalesce(i.uger_til, 1e9)
+    group by grouping sets ((a.k, a.kommune_kode, a.ydelsesgruppe, a.kilde, i.varighedsinterval),
+        (a.k, a.kommune_kode, a.ydelsesgruppe, a.kilde))
+    union all by name
+    select g.k, g.kommune_kode, g.ydelsesgruppe, 'forloeb' as maal,
+        coalesce(i.varighedsinterval, 'Varighed i alt') as varighedsinterval, count(*) as antal_forloeb,
+        cast(null as double) as gnsn_varighed_uger, g.kilde
+    from igang as g
+    join intervaller as i on i.maal = 'forloeb' and g.uger between i.uger_fra and coalesce(i.uger_til, 1e9)
+    group by grouping sets ((g.k, g.kommune_kode, g.ydelsesgruppe, g.kilde, i.varighedsinterval),
+        (g.k, g.kommune_kode, g.ydelsesgruppe, g.kilde))
 )
-select a.periode, a.kommune_kode as omraade_kode, a.ydelsesgruppe, 'afsluttede' as maal,
-    coalesce(i.varighedsinterval, 'I alt') as varighedsinterval, count(*) as antal_forloeb,
-    case when i.varighedsinterval is null then avg(a.uger) end as gnsn_varighed_uger, a.kilde
-from afsluttede as a
-join intervaller as i on i.maal = 'afsluttede' and floor(a.uger) between i.uger_fra and coalesce(i.uger_til, 1e9)
-group by grouping sets ((a.periode, a.kommune_kode, a.ydelsesgruppe, a.kilde, i.varighedsinterval),
-    (a.periode, a.kommune_kode, a.ydelsesgruppe, a.kilde))
-union all by name
-select g.periode, g.kommune_kode as omraade_kode, g.ydelsesgruppe, 'forloeb' as maal,
-    coalesce(i.varighedsinterval, 'Varighed i alt') as varighedsinterval, count(*) as antal_forloeb,
-    cast(null as double) as gnsn_varighed_uger, g.kilde
-from igang as g
-join intervaller as i on i.maal = 'forloeb' and g.uger between i.uger_fra and coalesce(i.uger_til, 1e9)
-group by grouping sets ((g.periode, g.kommune_kode, g.ydelsesgruppe, g.kilde, i.varighedsinterval),
-    (g.periode, g.kommune_kode, g.ydelsesgruppe, g.kilde))
+select q.periode, t.kommune_kode as omraade_kode, t.ydelsesgruppe, t.maal, t.varighedsinterval, t.antal_forloeb,
+    t.gnsn_varighed_uger, t.kilde
+from talt as t join kvartal as q using (k)
