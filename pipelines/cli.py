@@ -114,20 +114,18 @@ def _missing_token(source: str) -> str | None:
 
 
 def _new_releases(source: str) -> list:
-    """What the sources have published since the last load, asked through resources resolved as a run would.
+    """What the sources have published since the last load, asked through the resources a run would use.
 
     The catalogue is the question itself, so it is asked fresh, not from the metadata cache (which
-    this also refreshes for the run that follows).
+    this also refreshes for the run that follows). The resources are used directly, not through
+    `dg.build_resources`, whose throwaway Dagster instance would cost half a second of a no-op night.
     """
-    import dagster as dg
-
     from pipelines.resources import make_resources
     from pipelines.whats_new import new_jobindsats_tables, new_statbank_tables
 
-    wanted = make_resources(settings.warehouse_path(), source, fresh_metadata=True)
-    with dg.build_resources({name: wanted[name] for name in ("warehouse", "jobindsats", "statbank")}) as resources:
-        landing = resources.warehouse.landing()
-        return new_jobindsats_tables(resources.jobindsats, landing) + new_statbank_tables(resources.statbank, landing)
+    resources = make_resources(settings.warehouse_path(), source, fresh_metadata=True, direct=True)
+    landing = resources["warehouse"].landing()
+    return new_jobindsats_tables(resources["jobindsats"], landing) + new_statbank_tables(resources["statbank"], landing)
 
 
 def run(source: str, releases: list | None = None, months: tuple[str, str] | None = None, quiet: bool = False) -> int:

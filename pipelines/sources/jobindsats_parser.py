@@ -14,13 +14,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pipelines.errors import InputError, Problem
 from pipelines.sources.periods import period_problem
 from schemas.codelists import PERIODETYPER
+
+if TYPE_CHECKING:  # pandas only where a body is read: the nightly question imports the specs, not pandas
+    import pandas as pd
 
 TABLES_TOML = Path(__file__).resolve().parents[1] / "config" / "jobindsats_tables.toml"
 # Cells jobindsats and its CSV exports use for "no number here" (discretionised or unavailable).
@@ -213,6 +214,8 @@ def to_frame(
                     if value is None and not col.nullable:
                         problems.append(problem(number, col.label, "value is missing"))
             data[col.name].append(value)
+    import pandas as pd
+
     frame = pd.DataFrame(data)
     label_of = {c.name: c.label for c in spec.columns}
     # Rows with a key cell already reported as bad are not compared: their None cells would match
