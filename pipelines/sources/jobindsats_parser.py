@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -201,7 +202,7 @@ def to_frame(
     # rest goes through the checks that name its problem; the problems are sorted by row below.
     data: dict[str, list[Any]] = {}
     for col in spec.columns:
-        values = [row[position[col.label]] for row in rows]
+        values = list(map(itemgetter(position[col.label]), rows))
         data[col.name] = _texts(values, col, report) if col.type == "text" else _numbers(values, col, report)
     import pandas as pd
 
@@ -235,7 +236,10 @@ def to_frame(
 
 def _texts(values: list[Any], col: ColumnSpec, report: Callable[[int, str, str], None]) -> list[str | None]:
     """A text column's cells stripped, a cell that is no text or empty reported and None, a period checked."""
-    texts = [value.strip() if isinstance(value, str) else None for value in values]
+    if set(map(type, values)) <= {str}:
+        texts: list[str | None] = list(map(str.strip, values))
+    else:
+        texts = [value.strip() if isinstance(value, str) else None for value in values]
     if not all(texts):
         for number, (value, text) in enumerate(zip(values, texts, strict=True), start=1):
             if not text:
