@@ -28,6 +28,7 @@ def _instance():
 
 def _execute(defs, source: str, assets, tags, started: float, quiet: bool = False) -> int:
     """Run `refresh_all` (or the `assets` part of it) and report as a person would want to read it."""
+    from pipelines.resources.warehouse import kept_open
     from pipelines.run_report import (
         PUBLISH_KEY,
         RUN_CONFIG,
@@ -44,9 +45,10 @@ def _execute(defs, source: str, assets, tags, started: float, quiet: bool = Fals
     progress = Progress(quiet)
     job = with_progress(defs.resolve_job_def("refresh_all"), progress)
     with serving_before(serving) as before, _instance() as instance:
-        result = job.execute_in_process(
-            instance=instance, run_config=RUN_CONFIG, tags=tags, asset_selection=assets, raise_on_error=False
-        )
+        with kept_open(warehouse):
+            result = job.execute_in_process(
+                instance=instance, run_config=RUN_CONFIG, tags=tags, asset_selection=assets, raise_on_error=False
+            )
         published = any(e.asset_key == PUBLISH_KEY for e in result.get_asset_materialization_events())
         changes = summary(serving, before) if published else ""
     elapsed = time.perf_counter() - started
