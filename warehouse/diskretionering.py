@@ -155,7 +155,9 @@ def copy_suppressed(conn: duckdb.DuckDBPyConnection, source: str, target: str, r
         hits += [f"select _r, '{c}' as kolonne from _disk_rows where {close}" for c in (a, b)]
     pairs = []
     for number, (pairing, kolonner) in enumerate(_pairings(rule.total).items()):
-        hits += _total_hits(pairing, kolonner, f"_disk_pairs_{number}", config, pairs)
+        found, selects = _total_hits(pairing, kolonner, f"_disk_pairs_{number}", config)
+        pairs.append(found)
+        hits += selects
     union = " union ".join(hits) if hits else "select null::bigint as _r, null::varchar as kolonne where false"
     conn.execute(f"create or replace temp table _disk_hits as {'with ' + ', '.join(pairs) if pairs else ''} {union}")
     for f in rule.foelger:
@@ -197,23 +199,21 @@ def _pairings(totals: tuple[Total, ...]) -> dict[tuple, list[str]]:
     return grouped
 
 
-def _total_hits(pairing: tuple, kolonner: list[str], name: str, config: Config, pairs: list[str]) -> list[str]:
-    """The hits of the part and total rows of one pairing whose `kolonner` are within the threshold of each other.
-
-    The pairs are found once, as the common table `name` (added to `pairs`), with one flag per column.
-    """
+def _total_hits(pairing: tuple, kolonner: list[str], name: str, config: Config) -> tuple[str, list[str]]:
+    """The hits of the part and total rows of one pairing whose `kolonner` are within the threshold of each other:
+    the common table `name` that finds the pairs once, with one flag per column, and the selects of the hits."""
     dimension, vaerdi, noegle, dele = pairing
     dim = _q(dimension)
     same = " and ".join(f"p.{_q(k)} is not distinct from s.{_q(k)}" for k in noegle)
     parts = f"p.{dim} in ({', '.join(_literal(v) for v in dele)})" if dele else f"p.{dim} <> {_literal(vaerdi)}"
     flags = [_close(f"s.{_q(k)}", f"p.{_q(k)}", config) for k in kolonner]
-    pairs.append(
+    found = (
         f"{name} as materialized (select p._r as p_r, s._r as s_r, "
         + ", ".join(f"{flag} as c{i}" for i, flag in enumerate(flags))
         + f" from _disk_rows as p join _disk_rows as s on {same} and s.{dim} = {_literal(vaerdi)} "
         f"where {parts} and p._in and s._in and ({' or '.join(flags)}))"
     )
-    return [
+    return found, [
         f"select {side}, '{kolonne}' as kolonne from {name} where c{i}"
         for i, kolonne in enumerate(kolonner)
         for side in ("p_r", "s_r")
