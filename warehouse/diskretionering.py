@@ -154,8 +154,8 @@ def copy_suppressed(conn: duckdb.DuckDBPyConnection, source: str, target: str, r
         close = f"{hvor} and (({_close(_q(a), _q(b), config)}) or ({_close(_q(b), _q(a), config)}))"
         hits += [f"select _r, '{c}' as kolonne from _disk_rows where {close}" for c in (a, b)]
     pairs = []
-    for number, (pairing, kolonner) in enumerate(_pairings(rule.total).items()):
-        found, selects = _total_hits(pairing, kolonner, f"_disk_pairs_{number}", config)
+    for number, (pairing, totals) in enumerate(_pairings(rule.total).items()):
+        found, selects = _total_hits(pairing, totals, f"_disk_pairs_{number}", config)
         pairs.append(found)
         hits += selects
     union = " union ".join(hits) if hits else "select null::bigint as _r, null::varchar as kolonne where false"
@@ -191,26 +191,35 @@ def copy_suppressed(conn: duckdb.DuckDBPyConnection, source: str, target: str, r
     return cells
 
 
-def _pairings(totals: tuple[Total, ...]) -> dict[tuple, list[str]]:
-    """The total rules grouped by how a part row finds its total row: one join serves all their columns."""
-    grouped: dict[tuple, list[str]] = {}
+def _pairings(totals: tuple[Total, ...]) -> dict[tuple, dict[str, list[str]]]:
+    """The total rules grouped by how a part row finds its total row (dimension, noegle, dele), each group as
+    its total values and their columns: one join serves them all."""
+    grouped: dict[tuple, dict[str, list[str]]] = {}
     for t in totals:
-        grouped.setdefault((t.dimension, t.vaerdi, t.noegle, t.dele), []).append(t.kolonne)
+        grouped.setdefault((t.dimension, t.noegle, t.dele), {}).setdefault(t.vaerdi, []).append(t.kolonne)
     return grouped
 
 
-def _total_hits(pairing: tuple, kolonner: list[str], name: str, config: Config) -> tuple[str, list[str]]:
-    """The hits of the part and total rows of one pairing whose `kolonner` are within the threshold of each other:
-    the common table `name` that finds the pairs once, with one flag per column, and the selects of the hits."""
-    dimension, vaerdi, noegle, dele = pairing
+def _total_hits(pairing: tuple, totals: dict[str, list[str]], name: str, config: Config) -> tuple[str, list[str]]:
+    """The hits of the part and total rows of one pairing whose columns are within the threshold of each other:
+    the common table `name` that finds the pairs once, with one flag per column, and the selects of the hits.
+
+    `totals` maps each total value to its columns. Without `dele`, every other value is a part of each total.
+    """
+    dimension, noegle, dele = pairing
     dim = _q(dimension)
     same = " and ".join(f"p.{_q(k)} is not distinct from s.{_q(k)}" for k in noegle)
-    parts = f"p.{dim} in ({', '.join(_literal(v) for v in dele)})" if dele else f"p.{dim} <> {_literal(vaerdi)}"
-    flags = [_close(f"s.{_q(k)}", f"p.{_q(k)}", config) for k in kolonner]
+    parts = f"p.{dim} in ({', '.join(_literal(v) for v in dele)})" if dele else f"p.{dim} <> s.{dim}"
+    kolonner = list(dict.fromkeys(k for columns in totals.values() for k in columns))
+    flags = []
+    for kolonne in kolonner:
+        close = _close(f"s.{_q(kolonne)}", f"p.{_q(kolonne)}", config)
+        of = [vaerdi for vaerdi, columns in totals.items() if kolonne in columns]
+        flags.append(close if len(of) == len(totals) else f"(s.{dim} in ({', '.join(map(_literal, of))}) and {close})")
     found = (
         f"{name} as materialized (select p._r as p_r, s._r as s_r, "
         + ", ".join(f"{flag} as c{i}" for i, flag in enumerate(flags))
-        + f" from _disk_rows as p join _disk_rows as s on {same} and s.{dim} = {_literal(vaerdi)} "
+        + f" from _disk_rows as p join _disk_rows as s on {same} and s.{dim} in ({', '.join(map(_literal, totals))}) "
         f"where {parts} and p._in and s._in and ({' or '.join(flags)}))"
     )
     return found, [
