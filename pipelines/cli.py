@@ -28,6 +28,7 @@ def _instance():
 
 def _execute(defs, source: str, assets, tags, started: float, quiet: bool = False) -> int:
     """Run `refresh_all` (or the `assets` part of it) and report as a person would want to read it."""
+    from pipelines.resources.warehouse import kept_open
     from pipelines.run_report import (
         PUBLISH_KEY,
         RUN_CONFIG,
@@ -44,9 +45,10 @@ def _execute(defs, source: str, assets, tags, started: float, quiet: bool = Fals
     progress = Progress(quiet)
     job = with_progress(defs.resolve_job_def("refresh_all"), progress)
     with serving_before(serving) as before, _instance() as instance:
-        result = job.execute_in_process(
-            instance=instance, run_config=RUN_CONFIG, tags=tags, asset_selection=assets, raise_on_error=False
-        )
+        with kept_open(warehouse):
+            result = job.execute_in_process(
+                instance=instance, run_config=RUN_CONFIG, tags=tags, asset_selection=assets, raise_on_error=False
+            )
         published = any(e.asset_key == PUBLISH_KEY for e in result.get_asset_materialization_events())
         changes = summary(serving, before) if published else ""
     elapsed = time.perf_counter() - started
@@ -114,20 +116,18 @@ def _missing_token(source: str) -> str | None:
 
 
 def _new_releases(source: str) -> list:
-    """What the sources have published since the last load, asked through resources resolved as a run would.
+    """What the sources have published since the last load, asked through the resources a run would use.
 
     The catalogue is the question itself, so it is asked fresh, not from the metadata cache (which
-    this also refreshes for the run that follows).
+    this also refreshes for the run that follows). The resources are used directly, not through
+    `dg.build_resources`, whose throwaway Dagster instance would cost half a second of a no-op night.
     """
-    import dagster as dg
-
     from pipelines.resources import make_resources
     from pipelines.whats_new import new_jobindsats_tables, new_statbank_tables
 
-    wanted = make_resources(settings.warehouse_path(), source, fresh_metadata=True)
-    with dg.build_resources({name: wanted[name] for name in ("warehouse", "jobindsats", "statbank")}) as resources:
-        landing = resources.warehouse.landing()
-        return new_jobindsats_tables(resources.jobindsats, landing) + new_statbank_tables(resources.statbank, landing)
+    resources = make_resources(settings.warehouse_path(), source, fresh_metadata=True, direct=True)
+    landing = resources["warehouse"].landing()
+    return new_jobindsats_tables(resources["jobindsats"], landing) + new_statbank_tables(resources["statbank"], landing)
 
 
 def run(source: str, releases: list | None = None, months: tuple[str, str] | None = None, quiet: bool = False) -> int:

@@ -8,6 +8,7 @@ functions to check a file before it lands.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import pandas as pd
@@ -87,14 +88,12 @@ def stage(
         Problem(
             i + 1, label["omraade_navn"], f"unknown area {name!r}: no kommune, region, RAR or hele landet has that name"
         )
-        for i, name in frame["omraade_navn"].items()
-        if name not in areas
+        for i, name in _outside(frame["omraade_navn"], areas).items()
     ] + [
         Problem(i + 1, c.label, f"unknown ydelsesgruppe {value!r} (not in the {c.gruppering} grouping)")
         for c in spec.columns
         if c.gruppering
-        for i, value in frame[c.name].items()
-        if value not in groups.get(c.gruppering, set())
+        for i, value in _outside(frame[c.name], groups.get(c.gruppering, set())).items()
     ]
     if unknown:
         raise InputError(origin.request, unknown)
@@ -107,6 +106,12 @@ def stage(
         raise InputError(
             error.source, [p._replace(column=label.get(p.column, p.column)) for p in error.problems]
         ) from None
+
+
+def _outside(values: pd.Series, known: Collection[str]) -> pd.Series:
+    """The cells of `values` that are not in `known`, in order; each distinct value looked up once."""
+    unknown = {value for value in values.unique() if value not in known}
+    return values[values.isin(unknown)] if unknown else values.iloc[:0]
 
 
 def periode_of_tid(tid: str) -> str:
@@ -140,8 +145,7 @@ def stage_dst(
     )
     unknown = [
         Problem(i + 1, table.area, f"unknown area code {code!r}: not in dim_omraade")
-        for i, code in frame["omraade_kode"].items()
-        if code not in codes
+        for i, code in _outside(frame["omraade_kode"], codes).items()
     ]
     if unknown:
         raise InputError(origin.request, unknown)

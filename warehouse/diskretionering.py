@@ -139,12 +139,13 @@ def copy_suppressed(conn: duckdb.DuckDBPyConnection, source: str, target: str, r
     """Create `target` as `source` with the rule applied; return the number of suppressed cells.
 
     `source` is read, never changed. Rows keep their order and every column its type; two
-    columns are added at the end: `diskretioneret` and `diskretionerede_kolonner`.
+    columns are added at the end: `diskretioneret` and `diskretionerede_kolonner`. The copy is
+    written as it is and only its suppressed rows (a few in a thousand) are updated: copying the
+    table through the join with its hits would need a sort to keep the rows in order.
     """
+    conn.execute(f"create table {target} as select *, false as {FLAG}, null::varchar as {FLAG_COLUMNS} from {source}")
     scope = f"coalesce(({rule.hvor}), false)" if rule.hvor else "true"
-    conn.execute(
-        f"create or replace temp table _disk_rows as select *, row_number() over () as _r, {scope} as _in from {source}"
-    )
+    conn.execute(f"create or replace temp view _disk_rows as select rowid as _r, *, {scope} as _in from {target}")
     hvor = "_in"
     hits: list[str] = []
     for column in rule.antal:
@@ -152,19 +153,13 @@ def copy_suppressed(conn: duckdb.DuckDBPyConnection, source: str, target: str, r
     for a, b in rule.kolonnepar:
         close = f"{hvor} and (({_close(_q(a), _q(b), config)}) or ({_close(_q(b), _q(a), config)}))"
         hits += [f"select _r, '{c}' as kolonne from _disk_rows where {close}" for c in (a, b)]
-    for t in rule.total:
-        col, dim = _q(t.kolonne), _q(t.dimension)
-        same = " and ".join(f"p.{_q(k)} is not distinct from s.{_q(k)}" for k in t.noegle)
-        parts = (
-            f"p.{dim} in ({', '.join(_literal(v) for v in t.dele)})" if t.dele else f"p.{dim} <> {_literal(t.vaerdi)}"
-        )
-        pairs = (
-            f"from _disk_rows as p join _disk_rows as s on {same} and s.{dim} = {_literal(t.vaerdi)} "
-            f"where {parts} and p._in and s._in and {_close('s.' + col, 'p.' + col, config)}"
-        )
-        hits += [f"select p._r, '{t.kolonne}' as kolonne {pairs}", f"select s._r, '{t.kolonne}' as kolonne {pairs}"]
+    pairs = []
+    for number, (pairing, totals) in enumerate(_pairings(rule.total).items()):
+        found, selects = _total_hits(pairing, totals, f"_disk_pairs_{number}", config)
+        pairs.append(found)
+        hits += selects
     union = " union ".join(hits) if hits else "select null::bigint as _r, null::varchar as kolonne where false"
-    conn.execute(f"create or replace temp table _disk_hits as {union}")
+    conn.execute(f"create or replace temp table _disk_hits as {'with ' + ', '.join(pairs) if pairs else ''} {union}")
     for f in rule.foelger:
         dim = _q(f.dimension)
         same = " and ".join(f"p.{_q(k)} is not distinct from s.{_q(k)}" for k in f.noegle)
@@ -182,23 +177,56 @@ def copy_suppressed(conn: duckdb.DuckDBPyConnection, source: str, target: str, r
         )
     suppressed = [*rule.antal, *(c for pair in rule.kolonnepar for c in pair), *rule.afledte]
     replace = ", ".join(
-        f"case when list_contains(h.kolonner, '{c}') then null else b.{_q(c)} end as {_q(c)}"
+        f"{_q(c)} = case when list_contains(h.kolonner, '{c}') then null else {_q(c)} end"
         for c in dict.fromkeys(suppressed)
     )
     conn.execute(
-        f"""create table {target} as
-        select b.* exclude (_r, _in) replace ({replace}),
-            h._r is not null as {FLAG},
-            array_to_string(h.kolonner, ',') as {FLAG_COLUMNS}
-        from _disk_rows as b
-        left join (select _r, list(distinct kolonne order by kolonne) as kolonner from _disk_hits group by _r) as h
-            using (_r)
-        order by b._r"""
+        f"""update {target} set {replace}, {FLAG} = true, {FLAG_COLUMNS} = array_to_string(h.kolonner, ',')
+        from (select _r, list(distinct kolonne order by kolonne) as kolonner from _disk_hits group by _r) as h
+        where {target}.rowid = h._r"""
     )
     cells = conn.execute("select count(*) from _disk_hits").fetchone()[0]
-    conn.execute("drop table _disk_rows")
+    conn.execute("drop view _disk_rows")
     conn.execute("drop table _disk_hits")
     return cells
+
+
+def _pairings(totals: tuple[Total, ...]) -> dict[tuple, dict[str, list[str]]]:
+    """The total rules grouped by how a part row finds its total row (dimension, noegle, dele), each group as
+    its total values and their columns: one join serves them all."""
+    grouped: dict[tuple, dict[str, list[str]]] = {}
+    for t in totals:
+        grouped.setdefault((t.dimension, t.noegle, t.dele), {}).setdefault(t.vaerdi, []).append(t.kolonne)
+    return grouped
+
+
+def _total_hits(pairing: tuple, totals: dict[str, list[str]], name: str, config: Config) -> tuple[str, list[str]]:
+    """The hits of the part and total rows of one pairing whose columns are within the threshold of each other:
+    the common table `name` that finds the pairs once, with one flag per column, and the selects of the hits.
+
+    `totals` maps each total value to its columns. Without `dele`, every other value is a part of each total.
+    """
+    dimension, noegle, dele = pairing
+    dim = _q(dimension)
+    same = " and ".join(f"p.{_q(k)} is not distinct from s.{_q(k)}" for k in noegle)
+    parts = f"p.{dim} in ({', '.join(_literal(v) for v in dele)})" if dele else f"p.{dim} <> s.{dim}"
+    kolonner = list(dict.fromkeys(k for columns in totals.values() for k in columns))
+    flags = []
+    for kolonne in kolonner:
+        close = _close(f"s.{_q(kolonne)}", f"p.{_q(kolonne)}", config)
+        of = [vaerdi for vaerdi, columns in totals.items() if kolonne in columns]
+        flags.append(close if len(of) == len(totals) else f"(s.{dim} in ({', '.join(map(_literal, of))}) and {close})")
+    found = (
+        f"{name} as materialized (select p._r as p_r, s._r as s_r, "
+        + ", ".join(f"{flag} as c{i}" for i, flag in enumerate(flags))
+        + f" from _disk_rows as p join _disk_rows as s on {same} and s.{dim} in ({', '.join(map(_literal, totals))}) "
+        f"where {parts} and p._in and s._in and ({' or '.join(flags)}))"
+    )
+    return found, [
+        f"select {side}, '{kolonne}' as kolonne from {name} where c{i}"
+        for i, kolonne in enumerate(kolonner)
+        for side in ("p_r", "s_r")
+    ]
 
 
 def _literal(value: str) -> str:

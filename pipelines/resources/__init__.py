@@ -6,6 +6,7 @@ can build the clients without importing every asset.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -18,16 +19,22 @@ from pipelines.sources.statbank import StatbankApiClient, StatbankClient, Statba
 
 
 def make_resources(
-    warehouse: Path, source: str = "sample", sample_dir: Path | None = None, fresh_metadata: bool = False
+    warehouse: Path,
+    source: str = "sample",
+    sample_dir: Path | None = None,
+    fresh_metadata: bool = False,
+    direct: bool = False,
 ) -> dict:
     """The resources for a warehouse file, fetching from the live APIs or the sample in `sample_dir`.
 
     `sample_dir` defaults to settings.sample_dir(): the bundled sample unless JOBINDBLIK_SAMPLE_DIR says otherwise.
     `fresh_metadata` asks jobindsats' catalogue and table metadata again instead of reading the cache.
+    `direct`: for use outside a run (no Dagster initialisation), so the token is read from the environment now;
+    a run's resources name the environment variable instead, which Dagster resolves and never shows.
     """
     if source == "live":
         jobindsats: JobindsatsClient = JobindsatsApiClient(
-            token=dg.EnvVar("JOBINDSATS_TOKEN"),
+            token=os.environ.get("JOBINDSATS_TOKEN", "") if direct else dg.EnvVar("JOBINDSATS_TOKEN"),
             base_url=settings.jobindsats_base_url(),
             cache_dir=str(warehouse.parent / "cache"),
             timeout_s=settings.http_timeout_s(),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
-import pandas as pd
 
 from pipelines import settings
+
+if TYPE_CHECKING:  # pandas only when a table is read: the nightly question builds the resources without it
+    import pandas as pd
 
 
 class ReferenceData(dg.ConfigurableResource):
@@ -17,4 +20,6 @@ class ReferenceData(dg.ConfigurableResource):
 
     def table(self, name: str) -> pd.DataFrame:
         """`<name>.csv` with every column as text, so codes keep their leading zeros."""
+        import pandas as pd
+
         return pd.read_csv(Path(self.directory) / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8")

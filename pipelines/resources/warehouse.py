@@ -63,3 +63,17 @@ class WarehouseResource(dg.ConfigurableResource):
     def landing(self) -> LandingStore:
         """The landing zone and quarantine that belong to this warehouse."""
         return LandingStore(self.landing_dir, self.quarantine_dir)
+
+
+@contextmanager
+def kept_open(database: Path) -> Iterator[None]:
+    """Hold one read-write connection to `database` for the block, so the steps' own connections share its
+    instance: without it each of a run's hundred steps opens the file again (catalog, WAL) and checkpoints
+    it on close. Only for one process's run: a read-only connection to the file cannot open meanwhile.
+    """
+    database.parent.mkdir(parents=True, exist_ok=True)
+    keeper = duckdb.connect(str(database))
+    try:
+        yield
+    finally:
+        keeper.close()

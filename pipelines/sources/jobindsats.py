@@ -203,10 +203,14 @@ class JobindsatsSnapshotClient(JobindsatsClient):
 
     sample_dir: str = str(settings.SAMPLE_DIR)
 
-    def _bodies(self, table_id: str) -> dict[str, dict]:
-        """The sample entries (by our table id) that answer for one API table."""
+    def _manifest(self) -> dict[str, dict]:
         with open(Path(self.sample_dir) / "manifest.toml", "rb") as f:
-            manifest = tomllib.load(f)["jobindsats"]
+            return tomllib.load(f)["jobindsats"]
+
+    def _bodies(self, table_id: str, manifest: dict[str, dict] | None = None) -> dict[str, dict]:
+        """The sample entries (by our table id) that answer for one API table (from `manifest`, read once by a caller
+        asking for every table)."""
+        manifest = manifest if manifest is not None else self._manifest()
         specs = table_specs()
         found = {
             key: entry for key, entry in manifest.items() if key in specs and specs[key].api_id == table_id.lower()
@@ -221,10 +225,11 @@ class JobindsatsSnapshotClient(JobindsatsClient):
     def catalogue(self) -> list[CatalogueEntry]:
         """The sample's tables; a sample never changes, so `update_latest` is its content's hash."""
         api_ids = sorted({spec.api_id for spec in table_specs().values()})
+        manifest = self._manifest()
         entries = []
         for api_id in api_ids:
             try:
-                bodies = self._bodies(api_id)
+                bodies = self._bodies(api_id, manifest)
             except ApiError:
                 continue
             digest = hashlib.sha256(b"".join(self._read(bodies[key]) for key in sorted(bodies))).hexdigest()

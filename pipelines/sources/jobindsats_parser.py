@@ -11,16 +11,19 @@ import math
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pipelines.errors import InputError, Problem
 from pipelines.sources.periods import period_problem
 from schemas.codelists import PERIODETYPER
+
+if TYPE_CHECKING:  # pandas only where a body is read: the nightly question imports the specs, not pandas
+    import pandas as pd
 
 TABLES_TOML = Path(__file__).resolve().parents[1] / "config" / "jobindsats_tables.toml"
 # Cells jobindsats and its CSV exports use for "no number here" (discretionised or unavailable).
@@ -191,36 +194,31 @@ def to_frame(
             source, [problem(None, label, f"column missing from the {spec.table_id} header") for label in missing]
         )
     problems: list[Problem] = []
-    data: dict[str, list[Any]] = {c.name: [] for c in spec.columns}
-    for number, row in enumerate(rows, start=1):
-        for col in spec.columns:
-            value = row[position[col.label]]
-            if col.type == "text":
-                if not isinstance(value, str) or not value.strip():
-                    problems.append(problem(number, col.label, f"expected text, got {value!r}"))
-                    value = None
-                else:
-                    value = value.strip()
-                    if col.name == "periode" and (why := period_problem(value)):
-                        problems.append(problem(number, col.label, why))
-            else:
-                try:
-                    value = parse_number(value, col.type)
-                except ValueError as exc:
-                    problems.append(problem(number, col.label, str(exc)))
-                    value = None
-                else:
-                    if value is None and not col.nullable:
-                        problems.append(problem(number, col.label, "value is missing"))
-            data[col.name].append(value)
+
+    def report(number: int, column: str, message: str) -> None:
+        problems.append(problem(number, column, message))
+
+    # Column by column: a cell of the type the column expects is taken as it is (nearly all are), and only the
+    # rest goes through the checks that name its problem; the problems are sorted by row below.
+    data: dict[str, list[Any]] = {}
+    for col in spec.columns:
+        values = list(map(itemgetter(position[col.label]), rows))
+        data[col.name] = _texts(values, col, report) if col.type == "text" else _numbers(values, col, report)
+    import pandas as pd
+
     frame = pd.DataFrame(data)
     label_of = {c.name: c.label for c in spec.columns}
     # Rows with a key cell already reported as bad are not compared: their None cells would match
     # each other in `duplicated` but not in `==`, and the repeat would only restate that problem.
     complete = frame[list(spec.key)].notna().all(axis=1)
     duplicated = frame.duplicated(list(spec.key), keep="first") & complete
-    # The first row of each key, found by one grouping (comparing each repeat with every row is quadratic).
-    first_of = frame.index.to_series().groupby([frame[k] for k in spec.key], dropna=False).transform("first")
+    # The first row of each key, found by one grouping (comparing each repeat with every row is quadratic),
+    # and only when a key repeats.
+    first_of = (
+        frame.index.to_series().groupby([frame[k] for k in spec.key], dropna=False).transform("first")
+        if duplicated.any()
+        else None
+    )
     for index in frame.index[duplicated]:
         key = ", ".join(f"{label_of[k]}={frame.at[index, k]!r}" for k in spec.key)
         problems.append(
@@ -234,6 +232,57 @@ def to_frame(
         elif col.type == "decimal":
             frame[col.name] = frame[col.name].astype("Float64")
     return frame
+
+
+def _texts(values: list[Any], col: ColumnSpec, report: Callable[[int, str, str], None]) -> list[str | None]:
+    """A text column's cells stripped, a cell that is no text or empty reported and None, a period checked."""
+    if set(map(type, values)) <= {str}:
+        texts: list[str | None] = list(map(str.strip, values))
+    else:
+        texts = [value.strip() if isinstance(value, str) else None for value in values]
+    if not all(texts):
+        for number, (value, text) in enumerate(zip(values, texts, strict=True), start=1):
+            if not text:
+                report(number, col.label, f"expected text, got {value!r}")
+                texts[number - 1] = None
+    if col.name == "periode":
+        why = {text: period_problem(text) for text in set(texts) if text}
+        if any(why.values()):
+            for number, text in enumerate(texts, start=1):
+                if text and why[text]:
+                    report(number, col.label, why[text])
+    return texts
+
+
+def _numbers(values: list[Any], col: ColumnSpec, report: Callable[[int, str, str], None]) -> list[float | int | None]:
+    """A number column's cells as numbers: a JSON number in range as it is, every other cell by `parse_number`."""
+    if col.type == "count":
+        numbers = [value if type(value) is int and -COUNT_LIMIT <= value <= COUNT_LIMIT else _OTHER for value in values]
+    else:
+        numbers = [
+            value
+            if type(value) is float and math.isfinite(value)
+            else float(value)
+            if type(value) is int and -COUNT_LIMIT <= value <= COUNT_LIMIT
+            else _OTHER
+            for value in values
+        ]
+    for number, value in enumerate(numbers, start=1):
+        if value is not _OTHER:
+            continue
+        try:
+            numbers[number - 1] = parse_number(values[number - 1], col.type)
+        except ValueError as exc:
+            report(number, col.label, str(exc))
+            numbers[number - 1] = None
+        else:
+            if numbers[number - 1] is None and not col.nullable:
+                report(number, col.label, "value is missing")
+    return numbers
+
+
+# A cell `_numbers` leaves to parse_number (a string, null, a bool, an out-of-range number).
+_OTHER = object()
 
 
 def _unit(first_line: int | None) -> str:
