@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import calendar
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import product
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -282,7 +284,7 @@ def _on_track(status: str, krav_value: float, current: float, met_so_far, sammen
     return beats(current, krav_value, sammenligning)
 
 
-def goal_met(row: pd.Series) -> bool | None:
+def goal_met(row: Mapping[str, Any]) -> bool | None:
     """A goal for the status: a finished year's average beats the threshold; in a year in progress the
     average so far beats it and the kommune is on track (the current share beats krav)."""
     met, on_track = row["opfyldt_aar_til_dato"], row["paa_vej"]
@@ -309,33 +311,42 @@ def status_table(fokusmaal: pd.DataFrame, benchmark: pd.DataFrame, rules: Rules)
     """
     rows = []
     available = set(benchmark["periode"])
-    bench = benchmark.set_index(["periode", "omraade_kode"])
-    for (year, kode), frame in fokusmaal.groupby(["aar", "omraade_kode"], sort=True):
-        latest_month = frame["maaned"].max()
-        latest = frame[frame["maaned"] == latest_month].set_index("fokusmaal")
-        rule = rules.for_year(int(year))
-        per_goal = {g.fokusmaal: (goal_met(latest.loc[g.fokusmaal]) if g.fokusmaal in latest.index else None)
+    bench = {
+        (periode, kode): (met, grundlag)
+        for periode, kode, met, grundlag in benchmark[
+            ["periode", "omraade_kode", "resultatmaal_opfyldt", "datagrundlag"]
+        ].itertuples(index=False)
+    }
+    # Plain rows grouped by selection year and kommune: a few hundred groups, each too small for pandas to pay.
+    groups: dict[tuple[int, str], list[dict]] = {}
+    for row in fokusmaal.to_dict("records"):
+        groups.setdefault((int(row["aar"]), row["omraade_kode"]), []).append(row)
+    for (year, kode), members in sorted(groups.items()):
+        latest_month = max(row["maaned"] for row in members)
+        latest = {row["fokusmaal"]: row for row in members if row["maaned"] == latest_month}
+        rule = rules.for_year(year)
+        per_goal = {g.fokusmaal: (goal_met(latest[g.fokusmaal]) if g.fokusmaal in latest else None)
                     for g in rule.goals}  # fmt: skip
         counting = [g.fokusmaal for g in rule.goals if g.taeller_med]
         values = [per_goal[g] for g in counting]
         fokus = False if False in values else None if None in values else True
-        periode = resultatmaal_period(int(year), available)
+        periode = resultatmaal_period(year, available)
         resultat = None
-        grundlag = set(frame["datagrundlag"])
-        if periode is not None and (periode, kode) in bench.index:
-            hit = bench.loc[(periode, kode)]
-            resultat = None if pd.isna(hit["resultatmaal_opfyldt"]) else bool(hit["resultatmaal_opfyldt"])
-            grundlag.add(hit["datagrundlag"])
+        grundlag = {row["datagrundlag"] for row in members}
+        if periode is not None and (periode, kode) in bench:
+            met, bench_grundlag = bench[(periode, kode)]
+            resultat = None if pd.isna(met) else bool(met)
+            grundlag.add(bench_grundlag)
         status, why = decide_status(rules, resultat, fokus)
         if resultat is None and status is None:
             why += f" (ingen benchmark-periode for {year} i mart.benchmark)" if periode is None else ""
         rows.append(
             {
-                "aar": int(year),
+                "aar": year,
                 "omraade_kode": kode,
-                "omraade_navn": frame["omraade_navn"].iloc[0],
+                "omraade_navn": members[0]["omraade_navn"],
                 "regelsaet": rule.id,
-                "seneste_periode": latest["periode"].iloc[0],
+                "seneste_periode": next(iter(latest.values()))["periode"],
                 "aaret_afsluttet": bool(latest_month == 12),
                 "resultatmaal_periode": periode,
                 "resultatmaal_opfyldt": resultat,
