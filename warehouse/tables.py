@@ -1,4 +1,4 @@
-"""Writing validated frames into DuckDB: DDL from the pandera model, replace-in-one-transaction.
+"""Writing validated rows into DuckDB: DDL from the pandera model, replace-in-one-transaction.
 
 The pandera model is the single description of a table: its columns, types and nullability
 give the DDL here and the checks in `schemas/`, so the two never drift apart.
@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
-import pandas as pd
 import pandera.pandas as pa
 
 DUCKDB_TYPES = {
@@ -78,22 +77,6 @@ def ensure_table(conn: duckdb.DuckDBPyConnection, table: str, model: Schema) -> 
     if existing:
         conn.execute(f"drop table {table}")
     conn.execute(create_table_sql(table, model))
-
-
-def replace_rows(
-    conn: duckdb.DuckDBPyConnection,
-    table: str,
-    frame: pd.DataFrame,
-    model: Schema,
-    replace_column: str | None = None,
-    key: Sequence[str] | None = None,
-) -> int:
-    """Write a validated frame as `replace_with` writes a query's rows; return the rows written."""
-    conn.register("frame_to_write", frame)
-    try:
-        return replace_with(conn, table, "select * from frame_to_write", model, replace_column, key)
-    finally:
-        conn.unregister("frame_to_write")
 
 
 def replace_with(
