@@ -71,6 +71,8 @@ def write_newest(
         newest = (
             f"select * from ({union}) qualify row_number() over (partition by {', '.join(key)} order by layer) = 1 "
             f"order by layer, {BODY_ROW}"
+            if len(layers) > 1
+            else f"select * from {layers[0]}"  # one body: its keys are unique (its model says so), its order kept
         )
         replaced = [
             v for (v,) in conn.execute(f"select distinct {replace_column} from ({union}) order by 1").fetchall()
