@@ -1,9 +1,9 @@
 """The blocking checks every staging and mart table carries, reported from the step that writes it.
 
-Each table is validated once, as it is written (schemas/sql_rules.py for tables built in the database,
-pandera for frames), and the result is that asset's check `pandera_schema` (the PUDL pattern: the UI
-keeps each table's validation history). A failed check writes nothing and blocks everything
-downstream, the publish step included.
+Each table is validated once, as it is written (schemas/sql_rules.py for staging tables and tables built in
+the database, pandera for the marts built as frames), and the result is that asset's check `pandera_schema`
+(the PUDL pattern: the UI keeps each table's validation history). A failed check writes nothing and blocks
+everything downstream, the publish step included.
 """
 
 import dagster as dg

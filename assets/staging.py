@@ -1,16 +1,16 @@
 """Staging assets: landed bodies parsed, typed, mapped to DST area codes and validated, one table each.
 
-The work is pipelines/staging.py; these assets choose the bodies for the run's months, write the
-rows (a re-run of a period replaces exactly that period, a revision replaces the old figure,
-`aendret_tid` records when each figure last changed) and report the validation as the table's
-blocking check. A body that fails goes to quarantine and fails the step, naming row and column.
+The work is pipelines/staging.py and warehouse/staging_layers.py; these assets choose the bodies for
+the run's months, write the rows (a re-run of a period replaces exactly that period, a revision
+replaces the old figure, `aendret_tid` records when each figure last changed) and report the
+validation as the table's blocking check. A body that fails goes to quarantine and fails the step,
+naming row and column.
 """
 
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import dagster as dg
-import pandas as pd
 
 from assets.checks import failed, passed, schema_check
 from assets.landing import jobindsats_landings, reject, statbank_landings
@@ -21,11 +21,12 @@ from pipelines.resources.landing import Landed, LandingStore
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from pipelines.sources.jobindsats_parser import TableSpec, table_specs
 from pipelines.sources.statbank_tables import StatbankTable, statbank_tables
-from pipelines.staging import layers_for, newest_wins, read_dst_landed, read_landed, stage, stage_dst
+from pipelines.staging import layers_for, read_dst_landed, read_landed, stage, stage_dst
 from schemas.jobindsats import staging_schema
 from schemas.statbank import statbank_schema, variable_columns
 from warehouse.dimensions import area_codes, group_labels
-from warehouse.tables import ensure_table, replace_rows
+from warehouse.staging_layers import Written, write_newest
+from warehouse.tables import ensure_table
 
 DIMENSIONS = [dg.AssetKey(["mart", "dim_omraade"]), dg.AssetKey(["mart", "dim_ydelsesgruppe"])]
 
@@ -34,29 +35,34 @@ def staged_layers(
     context: dg.AssetExecutionContext,
     landing: LandingStore,
     layers: list[tuple[Landed, list[str]]],
-    read_and_stage: Callable[[Landed, list[str]], pd.DataFrame],
+    read_and_stage: Callable[[Landed, list[str]], str],
 ):
-    """Each layer read and staged (the frames are the generator's return value); the first bad one fails the
-    table's check, goes to quarantine and fails the step."""
-    frames = []
+    """Each layer read, staged and validated into the step's connection (the generator returns their tables);
+    the first bad one fails the table's check, goes to quarantine and fails the step."""
+    loaded = []
     for landed, periods in layers:
         try:
-            frames.append(read_and_stage(landed, periods))
+            loaded.append(read_and_stage(landed, periods))
         except InputError as error:
             yield failed(context.asset_key, error.problems)
             raise reject(context, landing, landed, error) from None
-    return frames
+    return loaded
 
 
-def written(conn, key: dg.AssetKey, table: str, frame: pd.DataFrame, metadata: dict) -> dg.MaterializeResult:
+def written(conn, key: dg.AssetKey, table: str, result: Written, metadata: dict) -> dg.MaterializeResult:
     """The materialisation of a staging table, with its check: the rows written are the rows validated.
 
     `dagster/row_count` is the whole table's; `rows_written` this run's (its months, for a monthly table).
     """
     total = conn.execute(f"select count(*) from {table}").fetchone()[0]
     return dg.MaterializeResult(
-        metadata={**table_metadata(frame, table), "dagster/row_count": total, "rows_written": len(frame), **metadata},
-        check_results=[passed(key, len(frame))],
+        metadata={
+            **table_metadata(result.preview, table),
+            "dagster/row_count": total,
+            "rows_written": result.rows,
+            **metadata,
+        },
+        check_results=[passed(key, result.rows)],
     )
 
 
@@ -92,28 +98,29 @@ def jobindsats_staging(spec: TableSpec) -> dg.AssetsDefinition:
             areas = area_codes(conn.execute("select * from mart.dim_omraade").df())
             groups = group_labels(conn.execute("select * from mart.dim_ydelsesgruppe").df())
 
-            def read_and_stage(landed: Landed, periods: list[str]) -> pd.DataFrame:
+            def read_and_stage(landed: Landed, periods: list[str]) -> str:
                 frame = read_landed(landed, spec)
-                return stage(frame[frame["periode"].isin(periods)], landed.origin, spec, areas, groups, changed_at)
+                return stage(
+                    frame[frame["periode"].isin(periods)], landed.origin, spec, areas, groups, changed_at, conn
+                )
 
-            frames = yield from staged_layers(context, landing, layers, read_and_stage)
-            if not frames:  # nothing landed (not offered, or an empty answer): keep what is there
+            loaded = yield from staged_layers(context, landing, layers, read_and_stage)
+            if not loaded:  # nothing landed (not offered, or an empty answer): keep what is there
                 ensure_table(conn, table, schema)
                 yield nothing_staged(key, "none landed in this range")
                 return
-            frame = newest_wins(frames, list(spec.key))
-            replace_rows(conn, table, frame, schema, replace_column="periode", key=spec.key)
+            result = write_newest(conn, table, schema, loaded, spec.key, replace_column="periode")
             revised = conn.execute(
                 f"select count(*) from {table} where periode in (select unnest(?)) and aendret_tid = ?",
-                [sorted(frame["periode"].unique()), changed_at.replace(tzinfo=None)],
+                [result.replaced, changed_at.replace(tzinfo=None)],
             ).fetchone()[0]
             yield written(
                 conn,
                 key,
                 table,
-                frame,
+                result,
                 {
-                    "periods": dg.MetadataValue.text(", ".join(sorted(frame["periode"].unique()))),
+                    "periods": dg.MetadataValue.text(", ".join(result.replaced)),
                     "rows_new_or_revised": dg.MetadataValue.int(int(revised)),
                     "bodies": dg.MetadataValue.text(", ".join(landed.request for landed, _ in layers)),
                 },
@@ -148,23 +155,22 @@ def statbank_staging(table: StatbankTable) -> dg.AssetsDefinition:
         with warehouse.connect() as conn:
             codes = {row[0] for row in conn.execute("select omraade_kode from mart.dim_omraade").fetchall()}
 
-            def read_and_stage(landed: Landed, periods: list[str]) -> pd.DataFrame:
+            def read_and_stage(landed: Landed, periods: list[str]) -> str:
                 frame = read_dst_landed(landed, table)
-                return stage_dst(frame[frame["TID"].isin(periods)], table, landed.origin, codes, changed_at)
+                return stage_dst(frame[frame["TID"].isin(periods)], table, landed.origin, codes, changed_at, conn)
 
-            frames = yield from staged_layers(context, landing, layers, read_and_stage)
-            if not frames:  # nothing landed: keep what is there
+            loaded = yield from staged_layers(context, landing, layers, read_and_stage)
+            if not loaded:  # nothing landed: keep what is there
                 ensure_table(conn, f"staging.{name}", schema)
                 yield nothing_staged(key, "none landed")
                 return
-            frame = newest_wins(frames, row_key)
-            replace_rows(conn, f"staging.{name}", frame, schema, replace_column="tid", key=row_key)
+            result = write_newest(conn, f"staging.{name}", schema, loaded, row_key, replace_column="tid")
             yield written(
                 conn,
                 key,
                 f"staging.{name}",
-                frame,
-                {"periods": dg.MetadataValue.text(f"{frame['tid'].min()}..{frame['tid'].max()}")},
+                result,
+                {"periods": dg.MetadataValue.text(f"{result.replaced[0]}..{result.replaced[-1]}")},
             )
 
     return _staging

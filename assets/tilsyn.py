@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
-import pandas as pd
 
 from assets.checks import schema_check
 from assets.landing import reject
@@ -23,9 +22,10 @@ from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
 from pipelines.sources.extracts import read_extract
 from pipelines.sources.jobindsats import JobindsatsClient
 from pipelines.sources.tilsyn_extract import FORMAT, KEY, SOURCE, TABLE_ID, kommune_names, stage_tilsyn
-from pipelines.staging import layers_for, newest_wins
+from pipelines.staging import layers_for
 from schemas.tilsyn import TilsynTaelling
-from warehouse.tables import ensure_table, replace_rows
+from warehouse.staging_layers import write_newest
+from warehouse.tables import ensure_table
 
 STAGING = f"staging.{SOURCE}_{TABLE_ID}"
 STAGING_KEY = dg.AssetKey(["staging", f"{SOURCE}_{TABLE_ID}"])
@@ -98,24 +98,23 @@ def tilsyn_staging(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     with warehouse.connect() as conn:
         kommuner = kommune_names(conn.execute("select * from mart.dim_omraade").df())
 
-        def read_and_stage(landed: Landed, periods: list[str]) -> pd.DataFrame:
+        def read_and_stage(landed: Landed, periods: list[str]) -> str:
             frame = read_extract(landed.path).frame
-            return stage_tilsyn(frame[frame["periode"].isin(periods)], landed.origin, kommuner, changed_at)
+            return stage_tilsyn(frame[frame["periode"].isin(periods)], landed.origin, kommuner, changed_at, conn)
 
-        frames = yield from staged_layers(context, landing, layers, read_and_stage)
-        if not frames:  # the live source has none: an empty table (or the rows already staged) and why
+        loaded = yield from staged_layers(context, landing, layers, read_and_stage)
+        if not loaded:  # the live source has none: an empty table (or the rows already staged) and why
             ensure_table(conn, STAGING, TilsynTaelling)
             yield nothing_staged(STAGING_KEY, NO_SOURCE)
             return
-        frame = newest_wins(frames, KEY)
-        replace_rows(conn, STAGING, frame, TilsynTaelling, replace_column="periode", key=KEY)
+        result = write_newest(conn, STAGING, TilsynTaelling, loaded, KEY, replace_column="periode")
         yield written(
             conn,
             STAGING_KEY,
             STAGING,
-            frame,
+            result,
             {
-                "periods": dg.MetadataValue.text(f"{frame['periode'].min()}..{frame['periode'].max()}"),
+                "periods": dg.MetadataValue.text(f"{result.replaced[0]}..{result.replaced[-1]}"),
                 "bodies": dg.MetadataValue.text(", ".join(landed.request for landed, _ in layers)),
             },
         )

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pandas as pd
 
 from pipelines.errors import InputError
@@ -33,6 +34,7 @@ from pipelines.staging import stage, stage_dst
 from pipelines.whats_new import month_span, run_plan
 from schemas.statbank import variable_columns
 from warehouse.dimensions import area_codes, build_dim_omraade, group_labels
+from warehouse.staging_layers import BODY_ROW
 
 LOADED = "loaded"
 REASON_SUFFIX = ".reason.txt"
@@ -66,16 +68,26 @@ class Validator:
         self.kommuner = kommune_names(dim)
 
     def check(self, extract: Extract, origin: Origin) -> pd.DataFrame:
-        """The extract as staging rows; an InputError names the file and the lines an editor shows."""
+        """The extract's rows staged and validated as staging does it, in a database of their own: their keys.
+
+        An InputError names the file and the lines an editor shows.
+        """
         now = datetime.now(UTC)
-        try:
-            if extract.source == "jobindsats":
-                return stage(extract.frame, origin, table_specs()[extract.table_id], self.areas, self.groups, now)
-            if extract.source == "tilsyn":
-                return stage_tilsyn(extract.frame, origin, self.kommuner, now)
-            return stage_dst(extract.frame, statbank_tables()[extract.table_id], origin, self.codes, now)
-        except InputError as error:
-            raise error.in_file(str(extract.path), extract.first_line) from None
+        with duckdb.connect() as conn:
+            try:
+                if extract.source == "jobindsats":
+                    spec = table_specs()[extract.table_id]
+                    staged = stage(extract.frame, origin, spec, self.areas, self.groups, now, conn)
+                elif extract.source == "tilsyn":
+                    staged = stage_tilsyn(extract.frame, origin, self.kommuner, now, conn)
+                else:
+                    staged = stage_dst(
+                        extract.frame, statbank_tables()[extract.table_id], origin, self.codes, now, conn
+                    )
+            except InputError as error:
+                raise error.in_file(str(extract.path), extract.first_line) from None
+            key = staging_table(extract.source, extract.table_id)[1]
+            return conn.execute(f"select {', '.join(key)} from {staged} order by {BODY_ROW}").df()
 
 
 def staging_table(source: str, table_id: str) -> tuple[str, list[str]]:
@@ -142,7 +154,7 @@ def ingest_file(
         extract = read_extract(path, validator.areas, table, validator.groups)
         if isinstance(extract, PersonExtract):
             return _ingest_person(path, extract, landing, request)
-        staged = validator.check(extract, Origin(request, "extract", extract.content_hash))
+        keys = validator.check(extract, Origin(request, "extract", extract.content_hash))
     except InputError as error:
         ours = inbox is not None and path.parent.resolve() == inbox.resolve()  # not the file: it may be a loop
         kept = quarantine_file(path, landing.quarantine_root, str(error), move=ours)
@@ -153,7 +165,6 @@ def ingest_file(
         f"{extract.source} {extract.table_id}, {len(extract.frame)} rows, {periods[0]}..{periods[-1]} "
         f"(table from {DECIDED[extract.decided_by]})"
     )
-    keys = staged[staging_table(extract.source, extract.table_id)[1]]
     found = (extract.source, extract.table_id, periods, extract.content_hash, keys)
     if extract.content_hash in {item.content_hash for item in landing.all(extract.source, extract.table_id)}:
         return Outcome(path, "unchanged", f"{summary}: already loaded", *found)

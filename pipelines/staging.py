@@ -1,9 +1,10 @@
-"""Staging's pure part: which landed bodies to read, and their rows typed, coded and validated.
+"""Staging: which landed bodies to read, and their rows typed, coded and validated.
 
 For each period, rows come from the newest answer the source gave for it, with any analyst's
 extract file landed after that answer laid over it row by row (an extract may hold only some
-kommuner). The assets (assets/staging.py) write the result; `jobindblik ingest` uses the same
-functions to check a file before it lands.
+kommuner). Each body's rows are validated in DuckDB as they are loaded there
+(warehouse/staging_layers.py); the assets (assets/staging.py) write them from there, and
+`jobindblik ingest` uses the same functions to check a file before it lands.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
+import duckdb
 import pandas as pd
 
 from pipelines.errors import InputError, Problem
@@ -21,7 +23,7 @@ from pipelines.sources.statbank_parser import DstTable, parse_dst_text
 from pipelines.sources.statbank_tables import StatbankTable
 from schemas.jobindsats import staging_schema
 from schemas.statbank import column_name, statbank_schema
-from schemas.validation import validate
+from warehouse.staging_layers import load_checked
 
 
 def layers_for(landed: list[Landed], periods: list[str] | None) -> list[tuple[Landed, list[str]]]:
@@ -40,11 +42,6 @@ def layers_for(landed: list[Landed], periods: list[str] | None) -> list[tuple[La
                 if not item.is_extract:
                     break
     return [(item, taken[item.content_hash]) for item in newest_first if item.content_hash in taken]
-
-
-def newest_wins(frames: list[pd.DataFrame], key: list[str]) -> pd.DataFrame:
-    """Frames in newest-first order, combined so that each key keeps its newest row."""
-    return pd.concat(frames, ignore_index=True).drop_duplicates(key, keep="first").reset_index(drop=True)
 
 
 def read_landed(landed: Landed, spec: TableSpec) -> pd.DataFrame:
@@ -77,11 +74,13 @@ def stage(
     areas: dict[str, str],
     groups: dict[str, set[str]],
     changed_at: datetime,
-) -> pd.DataFrame:
-    """Typed jobindsats rows with DST area codes and their origin, validated.
+    conn: duckdb.DuckDBPyConnection,
+) -> str:
+    """Typed jobindsats rows with DST area codes and their origin, validated and loaded into `conn`.
 
-    `areas` maps area names to codes; `groups` holds the ydelsesgruppe labels of each grouping.
-    An InputError names every bad row and column as the source labels it.
+    Returns the temporary table that holds them (warehouse/staging_layers.py). `areas` maps area
+    names to codes; `groups` holds the ydelsesgruppe labels of each grouping. An InputError names
+    every bad row and column as the source labels it.
     """
     label = {c.name: c.label for c in spec.columns}
     unknown = [
@@ -101,7 +100,7 @@ def stage(
         omraade_kode=frame["omraade_navn"].map(areas), **provenance(f"jobindsats:{spec.table_id}", origin, changed_at)
     )
     try:
-        return validate(staging_schema(spec.table_id), frame, origin.request)
+        return load_checked(conn, frame, staging_schema(spec.table_id), origin.request)
     except InputError as error:  # name columns as the source labels them
         raise InputError(
             error.source, [p._replace(column=label.get(p.column, p.column)) for p in error.problems]
@@ -122,9 +121,15 @@ def periode_of_tid(tid: str) -> str:
 
 
 def stage_dst(
-    frame: pd.DataFrame, table: StatbankTable, origin: Origin, codes: set[str], changed_at: datetime
-) -> pd.DataFrame:
-    """DST rows (codes) as staging rows: ASCII column names, the area as `omraade_kode`, the origin.
+    frame: pd.DataFrame,
+    table: StatbankTable,
+    origin: Origin,
+    codes: set[str],
+    changed_at: datetime,
+    conn: duckdb.DuckDBPyConnection,
+) -> str:
+    """DST rows (codes) as staging rows: ASCII column names, the area as `omraade_kode`, the origin;
+    validated and loaded into `conn` as `stage` does, and the temporary table that holds them returned.
 
     A variable a file leaves out was eliminated, i.e. it is at its total (`totals` in the table's
     config); a left-out variable without a known total is an error naming it.
@@ -152,7 +157,7 @@ def stage_dst(
     frame = frame.assign(
         periode=frame["tid"].map(periode_of_tid), **provenance(f"statbank:{table.table_id}", origin, changed_at)
     )
-    return validate(statbank_schema(table.table_id), frame, origin.request)
+    return load_checked(conn, frame, statbank_schema(table.table_id), origin.request)
 
 
 def read_dst_body(body: bytes, source: str, table_id: str) -> DstTable:

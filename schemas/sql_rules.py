@@ -50,7 +50,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Example:
-    """A failing row: its 1-based number in scan order, the failing value, and the values of its key columns."""
+    """A failing row: its 1-based number (in scan order or as its source numbers it), the failing value, and the
+    values of its key columns."""
 
     row: int | None
     value: Any
@@ -84,18 +85,23 @@ def rules(model: Schema) -> list[Rule]:
     return out
 
 
-def failures(conn: duckdb.DuckDBPyConnection, relation: str, model: Schema, limit: int = 20) -> list[RuleFailure]:
+def failures(
+    conn: duckdb.DuckDBPyConnection, relation: str, model: Schema, limit: int = 20, row_column: str | None = None
+) -> list[RuleFailure]:
     """Every rule `relation` (a table or view) fails, each with its first `limit` failing rows.
 
     The columns come first: a column the model requires but the relation lacks, one the model does
     not know (strict models), and values that do not convert to the column's type in the model's DDL
     where the relation stores another type. A relation missing columns is not scanned further.
+    Rows are numbered in scan order, or by `row_column`: a column of the relation, not of the model,
+    that numbers each row as its source does (a staged body's rows, 1-based).
     """
     if limit < 1:
         raise ValueError(f"limit is {limit}: a failing rule is shown by at least one row")
     schema = _schema(model)
     checked = rules(schema)
-    stored = {name: sql_type for name, sql_type, *_ in conn.execute(f"describe select * from {relation}").fetchall()}
+    described = conn.execute(f"describe select * from {relation}").fetchall()
+    stored = {name: sql_type for name, sql_type, *_ in described if name != row_column}
     wanted = {name: sql_type for name, sql_type, _ in columns_of(schema)}
     missing = [_structural("column_in_dataframe", name) for name in wanted if name not in stored]
     unknown = [_structural("column_in_schema", name) for name in stored if name not in wanted]
@@ -104,11 +110,11 @@ def failures(conn: duckdb.DuckDBPyConnection, relation: str, model: Schema, limi
         return found
     cast = {name for name, sql_type in wanted.items() if stored[name] != sql_type}
     checked = [*_dtype_rules(stored, wanted, cast), *checked]
-    scan = f"with {CHECKED} as ({_projection(relation, wanted, cast)})"
+    scan = f"with {CHECKED} as ({_projection(relation, wanted, cast, row_column)})"
     key = _key_columns(schema)
     for rule, count in zip(checked, _count(conn, scan, checked), strict=True):
         if count:
-            found += _examples(conn, scan, rule, _shown_columns(rule, list(wanted), cast), key, limit)
+            found += _examples(conn, scan, rule, _shown_columns(rule, list(wanted), cast), key, limit, row_column)
     return found
 
 
@@ -254,8 +260,11 @@ def _dtype_rules(stored: dict[str, str], wanted: dict[str, str], cast: set[str])
     return out
 
 
-def _projection(relation: str, wanted: dict[str, str], cast: set[str]) -> str:
-    """The model's columns as the rules read them: in the DDL's type, and NaN as NULL as pandas reads it."""
+def _projection(relation: str, wanted: dict[str, str], cast: set[str], row_column: str | None) -> str:
+    """The model's columns as the rules read them: in the DDL's type, and NaN as NULL as pandas reads it.
+
+    With `row_column`, that column too, as `rule_row`.
+    """
     columns = []
     for name, sql_type in wanted.items():
         if name in cast:
@@ -264,6 +273,8 @@ def _projection(relation: str, wanted: dict[str, str], cast: set[str]) -> str:
             columns.append(f"nullif({name}, 'nan'::{sql_type}) as {name}")
         else:
             columns.append(name)
+    if row_column is not None:
+        columns.append(f"{row_column} as rule_row")
     return f"select {', '.join(columns)} from {relation}"
 
 
@@ -290,15 +301,23 @@ def _count(conn: duckdb.DuckDBPyConnection, scan: str, checked: list[Rule]) -> l
 
 
 def _examples(
-    conn: duckdb.DuckDBPyConnection, scan: str, rule: Rule, shown: list[str], key: list[str], limit: int
+    conn: duckdb.DuckDBPyConnection,
+    scan: str,
+    rule: Rule,
+    shown: list[str],
+    key: list[str],
+    limit: int,
+    row_column: str | None,
 ) -> list[RuleFailure]:
-    """The rule's failing rows and the first `limit` of them (numbered in scan order).
+    """The rule's failing rows and the first `limit` of them (numbered in scan order, or by `row_column`).
 
     [] when a hash collision misled _count about a unique key.
     """
     if rule.kind == "table":
         return [RuleFailure(rule.name, None, 1, [Example(None, False, {})])]  # pandera's failure case: False
-    numbered = f"select row_number() over () as rule_row, * from {CHECKED}"
+    numbered = (
+        f"select * from {CHECKED}" if row_column else f"select row_number() over () as rule_row, * from {CHECKED}"
+    )
     if rule.kind == "unique":
         key_sql = ", ".join(rule.key)
         # Only rows whose key's hash occurs twice can be copies: the exact window then runs over those alone.

@@ -41,6 +41,10 @@ def non_numeric_count(body: dict) -> None:
     body["rows"][20][3] = "mange"
 
 
+def negative_count(body: dict) -> None:
+    body["rows"][15][3] = -5
+
+
 def duplicated_row(body: dict) -> None:
     body["rows"][30] = list(body["rows"][5])
 
@@ -67,6 +71,11 @@ def _cases() -> dict[str, Case]:
         "unknown_area": Case(unknown_area, ("row 11, column 'Område'", "unknown area 'Atlantis'")),
         "non_numeric_count": Case(
             non_numeric_count, (f"row 21, column {FORVENTET_ANTAL!r}", "expected a number, got 'mange'")
+        ),
+        # A value the table's model refuses (its rules run as SQL): the row's key says which row too.
+        "negative_count": Case(
+            negative_count,
+            (f"row 16, column {FORVENTET_ANTAL!r}", "fails greater_than_or_equal_to(0): -5 (periode="),
         ),
         "duplicated_row": Case(
             duplicated_row,
@@ -108,6 +117,9 @@ def test_bad_body_fails_and_changes_nothing(name, good_run, good_copy, bad_sampl
     assert description.startswith(f"{SOURCE}: ")
     for expected in case.expected:
         assert expected in description, description
+    checks = {e.asset_check_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
+    staging_check = checks.get("staging/jobindsats_y30r21:pandera_schema")
+    assert staging_check is (False if case.failing_step.startswith("staging") else None)  # the failed check
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert ("landing/jobindsats_y30r21" in materialized) == case.failing_step.startswith("staging")
     assert not materialized & {"staging/jobindsats_y30r21", "mart/benchmark", "publish/serving_duckdb"}

@@ -10,7 +10,7 @@ from schemas.benchmark import Benchmark
 from schemas.dimensions import DimOmraade, DimYdelsesgruppe
 from schemas.jobindsats import staging_schema
 from warehouse.models import sql
-from warehouse.tables import replace_rows
+from warehouse.tables import replace_with
 
 P1, P2 = "2020QMAT02", "2020QMAT04"
 I_ALT, A_DAGPENGE = "Ydelsesgrupper i alt", "A-dagpenge mv."
@@ -108,9 +108,14 @@ def ranked(tmp_path_factory) -> pd.DataFrame:
     try:
         for schema in ("staging", "mart"):
             conn.execute(f"create schema {schema}")
-        replace_rows(conn, "mart.dim_omraade", _dim_omraade(), DimOmraade)
-        replace_rows(conn, "mart.dim_ydelsesgruppe", _dim_ydelsesgruppe(), DimYdelsesgruppe)
-        replace_rows(conn, "staging.jobindsats_y30r21", _staging(), staging_schema("y30r21"))
+        for table, frame, model in [
+            ("mart.dim_omraade", _dim_omraade(), DimOmraade),
+            ("mart.dim_ydelsesgruppe", _dim_ydelsesgruppe(), DimYdelsesgruppe),
+            ("staging.jobindsats_y30r21", _staging(), staging_schema("y30r21")),
+        ]:
+            conn.register("rows", frame)
+            replace_with(conn, table, "select * from rows", model)
+            conn.unregister("rows")
         frame = conn.execute(sql("benchmark")).df()
     finally:
         conn.close()

@@ -11,12 +11,13 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pytest
+from conftest import SAMPLE_DIR
 from pandera.typing.pandas import DataFrame, Series
 
 import schemas
 from pipelines.errors import Problem
 from pipelines.resources.reference import ReferenceData
-from pipelines.sources.jobindsats_parser import table_specs
+from pipelines.sources.jobindsats_parser import parse_body, table_specs, to_frame
 from pipelines.sources.statbank_tables import statbank_tables
 from schemas.dimensions import DimOmraade, DimPeriode, OmraadeMedlemskab
 from schemas.jobindsats import staging_schema
@@ -235,6 +236,20 @@ def test_the_row_numbers_follow_the_relation_through_a_window_rule(conn):
     assert [(e.row, e.key["omraade_kode"]) for e in found["ordered"].examples] == [(6, "000005"), (123_457, "123456")]
 
 
+def test_a_row_column_numbers_the_examples_and_is_not_checked_as_a_column(conn):
+    """A staged body's rows keep the body's numbers (a filtered frame's index + 1), even in a strict model."""
+    schema = pa.DataFrameSchema({"x": pa.Column(int, pa.Check.ge(0))}, strict=True)
+    conn.register("checked", pd.DataFrame({"x": [1, -1, -2], "body_row": [5, 9, 12]}))
+    failure = _only(failures(conn, "checked", schema, row_column="body_row"))
+    assert (failure.rule, failure.count, [e.row for e in failure.examples]) == (
+        "greater_than_or_equal_to(0)",
+        2,
+        [9, 12],
+    )
+    assert failures(conn, "checked", schema, row_column="body_row", limit=1)[0].examples[0].row == 9
+    assert {f.rule for f in failures(conn, "checked", schema)} == {"column_in_schema", "greater_than_or_equal_to(0)"}
+
+
 class _PandasCode(pa.DataFrameModel):
     x: Series[int]
 
@@ -397,4 +412,44 @@ def test_parity_with_pandera_on_udvikling(conn):
         "isin(('3m', '6m', '12m', 'forrige_qmat', 'aar'))",
         "str_matches('^[0-9A-Z]{3,5}$')",
         "not_nullable",
+    }
+
+
+def _sample_y30r21() -> pd.DataFrame:
+    """The sample's y30r21 body as staging rows, before validation (as pipelines/staging.py `stage` has them)."""
+    spec = table_specs()["y30r21"]
+    columns, rows = parse_body((SAMPLE_DIR / "jobindsats" / "y30r21.json").read_bytes(), "y30r21.json")
+    return to_frame(columns, rows, spec, "y30r21.json").assign(
+        omraade_kode="657",
+        kilde="jobindsats:y30r21",
+        datagrundlag="sample-synthetic",
+        content_hash="0" * 64,
+        aendret_tid=pd.Timestamp("2026-01-01"),
+    )
+
+
+def test_parity_with_pandera_on_a_staged_body_numbered_as_the_body(conn):
+    """A staging model's rules over one period of a body: the same failures at the same body rows as pandera."""
+    body = _sample_y30r21()
+    frame = body[body["periode"] == sorted(body["periode"].unique())[1]].copy()  # its index does not start at 0
+    frame = frame.drop_duplicates(["periode", "omraade_navn", "ydelsesgruppe"]).iloc[:40]  # one area's code for all
+    first, second, third = frame.index[[2, 11, 30]]
+    frame.loc[first, "forventet_antal"] = -5
+    frame.loc[second, ["faktisk_andel", "datagrundlag"]] = [150.0, "rygte"]
+    frame.loc[third, ["periode", "content_hash", "faktisk_antal"]] = ["2020X01", "abc", pd.NA]
+    frame.loc[frame.index[35], ["omraade_navn", "ydelsesgruppe"]] = frame.loc[
+        frame.index[34], ["omraade_navn", "ydelsesgruppe"]
+    ].to_numpy()
+    model = staging_schema("y30r21")
+    conn.register("checked", frame.assign(body_row=frame.index + 1))
+    sql_found = {
+        (f.rule, f.column, e.row) for f in failures(conn, "checked", model, 1000, "body_row") for e in f.examples
+    }
+    assert sql_found == _pandera_found(model, frame)
+    assert {row for _, _, row in sql_found} == {
+        first + 1,
+        second + 1,
+        third + 1,
+        frame.index[34] + 1,
+        frame.index[35] + 1,
     }

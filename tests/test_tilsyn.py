@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from conftest import copy_warehouse, read_table
@@ -254,8 +255,11 @@ def test_a_good_fokusmaal_extract_lands(tmp_path, validator):
     assert (outcome.source, outcome.table_id, outcome.periods) == ("tilsyn", "fokusmaal_taelling", ("2020M10",))
     (landed,) = landing.all("tilsyn", "fokusmaal_taelling")
     assert landed.meta["datagrundlag"] == "extract" and landed.meta["format"] == "tilsyn-csv"
-    frame = stage_tilsyn(read_extract(landed.path).frame, landed.origin, validator.kommuner, datetime.now(UTC))
-    assert list(frame["berettigede"]) == [1719, 1602] and set(frame["omraade_kode"]) == {"657"}
+    with duckdb.connect() as conn:
+        frame = read_extract(landed.path).frame
+        staged = stage_tilsyn(frame, landed.origin, validator.kommuner, datetime.now(UTC), conn)
+        rows = conn.execute(f"select berettigede, omraade_kode from {staged}").fetchall()
+    assert rows == [(1719, "657"), (1602, "657")]
 
 
 @pytest.mark.parametrize(
@@ -284,14 +288,16 @@ def test_a_bad_fokusmaal_extract_is_rejected_with_line_and_column(tmp_path, vali
 
 def test_stage_tilsyn_rejects_a_repeated_row():
     frame = read_extract_text(";".join(HEADER) + "\n2020M10;Herning;samtaler_4;10;5\n2020M10;657;samtaler_4;10;6\n")
-    with pytest.raises(InputError, match="line 3: a second row"):
-        stage_tilsyn(frame, Origin("f.csv", "extract", "x"), Validator(ReferenceData()).kommuner, datetime.now())
+    with pytest.raises(InputError, match="line 3: a second row"), duckdb.connect() as conn:
+        stage_tilsyn(frame, Origin("f.csv", "extract", "x"), Validator(ReferenceData()).kommuner, datetime.now(), conn)
 
 
 def test_stage_tilsyn_refuses_a_month_no_rule_set_covers_naming_line_and_column():
     frame = read_extract_text(";".join(HEADER) + "\n2020M10;Herning;samtaler_4;10;5\n2015M03;Herning;samtaler_4;10;6\n")
     with pytest.raises(InputError, match=r"line 3, column 'Periode': no skærpet tilsyn rule set covers 2015"):
-        stage_tilsyn(frame, Origin("f.csv", "extract", "x"), Validator(ReferenceData()).kommuner, datetime.now())
+        with duckdb.connect() as conn:
+            kommuner = Validator(ReferenceData()).kommuner
+            stage_tilsyn(frame, Origin("f.csv", "extract", "x"), kommuner, datetime.now(), conn)
 
 
 def read_extract_text(text: str, tmp=Path("/tmp")) -> pd.DataFrame:

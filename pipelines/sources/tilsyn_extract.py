@@ -23,13 +23,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from pipelines.errors import InputError, Problem
 from pipelines.resources.landing import Origin
 from pipelines.sources.jobindsats_parser import COUNT_LIMIT
 from schemas.tilsyn import MAALINGER, TilsynTaelling
-from schemas.validation import validate
+from warehouse.staging_layers import load_checked
 from warehouse.tilsyn import RULES_FILE, load_rules
 
 SOURCE = "tilsyn"
@@ -87,9 +88,16 @@ def parse_rows(header: list[str], rows: list[list[Any]], source: str, first_line
 
 
 def stage_tilsyn(
-    frame: pd.DataFrame, origin: Origin, kommuner: Mapping[str, str], changed_at: datetime, unit: str = "line"
-) -> pd.DataFrame:
-    """Parsed rows as staging rows: kommune code, origin, validated. `kommuner` maps names and codes to codes.
+    frame: pd.DataFrame,
+    origin: Origin,
+    kommuner: Mapping[str, str],
+    changed_at: datetime,
+    conn: duckdb.DuckDBPyConnection,
+    unit: str = "line",
+) -> str:
+    """Parsed rows as staging rows: kommune code, origin; validated and loaded into `conn` (as
+    pipelines/staging.py `stage`), and the temporary table that holds them returned. `kommuner` maps
+    names and codes to codes.
 
     Problems count lines of the file (the frame's index + 1). A month no rule set covers is refused here,
     not when the fokusmål are computed.
@@ -138,7 +146,7 @@ def stage_tilsyn(
             ],
         )
     try:
-        return validate(TilsynTaelling, frame, origin.request)
+        return load_checked(conn, frame, TilsynTaelling, origin.request)
     except InputError as error:
         raise InputError(
             error.source, [p._replace(column=LABEL.get(p.column, p.column), unit=unit) for p in error.problems]
