@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -26,7 +28,7 @@ import pandas as pd
 
 from schemas.types import Schema
 from warehouse.bi import comment_all, create_views, declare_keys
-from warehouse.diskretionering import FLAG, FLAG_COLUMNS, Config, copy_suppressed
+from warehouse.diskretionering import FLAG, FLAG_COLUMNS, Config, TableRule, copy_suppressed, within
 from warehouse.export import EXPORT, export_folder, staged_folder, switch_to, write_export
 
 SERVED_SCHEMAS = ("mart",)
@@ -37,6 +39,15 @@ STORAGE_VERSION = "v1.1.0"
 DICTIONARY = "mart.data_dictionary"
 
 
+@dataclass(frozen=True)
+class Rewritten:
+    """The rows of a table a run rewrote: those `where` selects, a condition on `columns` only. The run left
+    the other rows as they were, so the current serving copy holds them, already suppressed."""
+
+    where: str
+    columns: tuple[str, ...]
+
+
 def publish(
     conn: duckdb.DuckDBPyConnection,
     serving: Path,
@@ -45,6 +56,7 @@ def publish(
     model_for: Callable[[str], Schema | None] = lambda table: None,
     suppressed: dict[str, int] | None = None,
     unchanged: frozenset[str] = frozenset(),
+    rewritten: Mapping[str, Rewritten] | None = None,
 ) -> dict[str, int]:
     """Copy every table of `schemas` from the connected warehouse to `serving`; return row counts.
 
@@ -52,10 +64,12 @@ def publish(
     suppressed; the number of suppressed cells per such table goes into `suppressed`. The copy
     gets its keys, comments and views, and its tables are exported to Parquet beside it.
     A table in `unchanged` (the run did not write it) is copied as the current serving copy and
-    export hold it, already suppressed, instead of being suppressed and exported again.
+    export hold it, already suppressed, instead of being suppressed and exported again; of a table
+    in `rewritten`, only the rows the run wrote are, where its rule allows suppressing them alone.
     """
     if set(schemas) & set(NEVER_SERVED):
         raise ValueError(f"publish: the schemas {NEVER_SERVED} hold person-level data and are never served")
+    rewritten = rewritten or {}
     tmp = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -68,42 +82,48 @@ def publish(
     counts = {}
     dictionary = _dictionary(conn)
     export = staged_folder(serving)
-    kept = _kept(serving, unchanged)
+    held = _held(serving, unchanged | set(rewritten))
     copied: set[str] = set()  # the kept tables whose columns are still the warehouse's
+    fresh: dict[str, list[str]] = {}  # the partly rewritten tables: the periods with rewritten rows
     conn.execute(f"attach ? as serving_copy (storage_version '{STORAGE_VERSION}')", [str(tmp)])
-    if kept:
+    if held:
         conn.execute("attach ? as serving_before (read_only)", [str(serving)])
     try:
-        for schema in schemas:
-            conn.execute(f"create schema if not exists serving_copy.{schema}")
-        for schema, table in tables:
-            name = f"{schema}.{table}"
-            rule = diskretionering.rule_for(name, model_for(name)) if diskretionering else None
-            if name in kept and _columns(conn, f"serving_before.{name}") == _columns(conn, name) + (
-                [FLAG, FLAG_COLUMNS] if rule else []
-            ):
-                conn.execute(f"create table serving_copy.{name} as select * from serving_before.{name}")
-                copied.add(name)
-            elif rule is None:
-                conn.execute(f"create table serving_copy.{schema}.{table} as select * from {schema}.{table}")
-            else:
-                cells = copy_suppressed(
-                    conn, f"{schema}.{table}", f"serving_copy.{schema}.{table}", rule, diskretionering
+        with _transaction(conn):  # committing each table would write the new file's log once per table
+            for schema in schemas:
+                conn.execute(f"create schema if not exists serving_copy.{schema}")
+            for schema, table in tables:
+                name, target = f"{schema}.{table}", f"serving_copy.{schema}.{table}"
+                rule = diskretionering.rule_for(name, model_for(name)) if diskretionering else None
+                same = name in held and _columns(conn, f"serving_before.{name}") == _columns(conn, name) + (
+                    [FLAG, FLAG_COLUMNS] if rule else []
                 )
-                if suppressed is not None:
-                    suppressed[f"{schema}.{table}"] = cells
-            counts[f"{schema}.{table}"] = conn.execute(
-                f"select count(*) from serving_copy.{schema}.{table}"
-            ).fetchone()[0]
-        _add_bi_layer(conn, list(counts), model_for, dictionary)
-        write_export(conn, "serving_copy", counts, export, kept_from=export_folder(serving), kept=frozenset(copied))
+                part, cells = rewritten.get(name), None
+                if same and name in unchanged:
+                    conn.execute(f"create table {target} as select * from serving_before.{name}")
+                    copied.add(name)
+                elif rule is None:
+                    conn.execute(f"create table {target} as select * from {name}")
+                elif same and part is not None and within(rule, part.columns):
+                    cells = _copy_rewritten(conn, name, target, part.where, rule, diskretionering)
+                    if "periode" in part.columns:
+                        fresh[name] = _periods(conn, [target, f"serving_before.{name}"], part.where)
+                else:
+                    cells = copy_suppressed(conn, name, target, rule, diskretionering)
+                if cells is not None and suppressed is not None:
+                    suppressed[name] = cells
+                counts[name] = conn.execute(f"select count(*) from {target}").fetchone()[0]
+            _add_bi_layer(conn, list(counts), model_for, dictionary)
+        write_export(
+            conn, "serving_copy", counts, export, kept_from=export_folder(serving), kept=frozenset(copied), fresh=fresh
+        )
     except BaseException:
         conn.execute("detach serving_copy")
         tmp.unlink(missing_ok=True)
         shutil.rmtree(export, ignore_errors=True)
         raise
     finally:
-        if kept:
+        if held:
             conn.execute("detach serving_before")
     conn.execute("detach serving_copy")
     os.replace(tmp, serving)
@@ -111,17 +131,46 @@ def publish(
     return counts
 
 
+@contextmanager
+def _transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    conn.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    conn.execute("commit")
+
+
+def _copy_rewritten(
+    conn: duckdb.DuckDBPyConnection, name: str, target: str, where: str, rule: TableRule, config: Config
+) -> int:
+    """`target` as the rows `where` selects, suppressed, followed by the others as the current serving copy
+    holds them; return the suppressed cells of both."""
+    cells = copy_suppressed(conn, f"(select * from {name} where {where})", target, rule, config)
+    kept = f"from serving_before.{name} where not coalesce(({where}), false)"
+    conn.execute(f"insert into {target} select * {kept}")
+    kept_cells = f"select coalesce(sum(len(string_split({FLAG_COLUMNS}, ','))), 0)::bigint {kept}"
+    return cells + conn.execute(kept_cells).fetchone()[0]
+
+
+def _periods(conn: duckdb.DuckDBPyConnection, tables: list[str], where: str) -> list[str]:
+    """The periods of the rows `where` selects in any of `tables`."""
+    union = " union ".join(f"select distinct periode from {table} where {where}" for table in tables)
+    return sorted(p for (p,) in conn.execute(union).fetchall())
+
+
 def _columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [name for (name,) in conn.execute(f"select column_name from (describe {table})").fetchall()]
 
 
-def _kept(serving: Path, unchanged: frozenset[str]) -> frozenset[str]:
-    """The unchanged tables the current serving copy holds (none when there is no copy yet)."""
-    if not unchanged or not serving.exists():
+def _held(serving: Path, tables: frozenset[str]) -> frozenset[str]:
+    """Those of `tables` the current serving copy holds (none when there is no copy yet)."""
+    if not tables or not serving.exists():
         return frozenset()
     with duckdb.connect(str(serving), read_only=True) as old:
         held = {f"{s}.{t}" for s, t in old.execute("select schema_name, table_name from duckdb_tables()").fetchall()}
-    return frozenset(unchanged & held)
+    return frozenset(tables & held)
 
 
 def _dictionary(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
