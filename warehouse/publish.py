@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 
 from schemas.types import Schema
-from warehouse.bi import comment_all, create_views, declare_keys
+from warehouse.bi import BI_SCHEMA, comment_all, create_views, declare_keys, primary_key
 from warehouse.diskretionering import FLAG, FLAG_COLUMNS, Config, TableRule, copy_suppressed, within
 from warehouse.export import EXPORT, export_folder, staged_folder, switch_to, write_export
 
@@ -36,6 +36,8 @@ SERVED_SCHEMAS = ("mart",)
 NEVER_SERVED = ("person",)
 # The oldest storage format written: DuckDB 1.1 and every later client read it (DuckDB 2.0 writes 69 by default).
 STORAGE_VERSION = "v1.1.0"
+# How DuckDB tags a file in that format (duckdb_databases().tags): a copy to start from must have it.
+STORAGE_TAG = "v1.0.0+"
 DICTIONARY = "mart.data_dictionary"
 
 
@@ -63,9 +65,10 @@ def publish(
     With `diskretionering`, a table it has a rule for (its model from `model_for`) is copied
     suppressed; the number of suppressed cells per such table goes into `suppressed`. The copy
     gets its keys, comments and views, and its tables are exported to Parquet beside it.
-    A table in `unchanged` (the run did not write it) is copied as the current serving copy and
-    export hold it, already suppressed, instead of being suppressed and exported again; of a table
-    in `rewritten`, only the rows the run wrote are, where its rule allows suppressing them alone.
+    A run that wrote only some tables or rows starts from a copy of the current serving file: a table
+    in `unchanged` (the run did not write it) stays as that file and the export hold it, already
+    suppressed; of a table in `rewritten`, only the rows the run wrote are replaced, where its rule
+    allows suppressing them alone. Everything else is written anew.
     """
     if set(schemas) & set(NEVER_SERVED):
         raise ValueError(f"publish: the schemas {NEVER_SERVED} hold person-level data and are never served")
@@ -73,58 +76,65 @@ def publish(
     tmp = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    tables = conn.execute(
-        "select table_schema, table_name from information_schema.tables "
-        "where table_catalog = current_database() and table_type = 'BASE TABLE' "
-        "and table_schema in (select unnest(?)) order by 1, 2",
-        [list(schemas)],
-    ).fetchall()
+    tables = [
+        f"{schema}.{table}"
+        for schema, table in conn.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = current_database() and table_type = 'BASE TABLE' "
+            "and table_schema in (select unnest(?)) order by 1, 2",
+            [list(schemas)],
+        ).fetchall()
+    ]
     counts = {}
     dictionary = _dictionary(conn)
     export = staged_folder(serving)
-    held = _held(serving, unchanged | set(rewritten))
-    copied: set[str] = set()  # the kept tables whose columns are still the warehouse's
+    held = _held(serving) if unchanged or rewritten else frozenset()
+    if held:  # a copy of the file readers have open: they keep reading the original
+        shutil.copyfile(serving, tmp)
+    kept: set[str] = set()  # the unchanged tables the copy holds as they are
     fresh: dict[str, list[str]] = {}  # the partly rewritten tables: the periods with rewritten rows
+    written: list[str] = []  # the tables written whole, which get their keys
     conn.execute(f"attach ? as serving_copy (storage_version '{STORAGE_VERSION}')", [str(tmp)])
-    if held:
-        conn.execute("attach ? as serving_before (read_only)", [str(serving)])
     try:
         with _transaction(conn):  # committing each table would write the new file's log once per table
             for schema in schemas:
                 conn.execute(f"create schema if not exists serving_copy.{schema}")
-            for schema, table in tables:
-                name, target = f"{schema}.{table}", f"serving_copy.{schema}.{table}"
-                rule = diskretionering.rule_for(name, model_for(name)) if diskretionering else None
-                same = name in held and _columns(conn, f"serving_before.{name}") == _columns(conn, name) + (
-                    [FLAG, FLAG_COLUMNS] if rule else []
+            for name in held - set(tables):
+                conn.execute(f"drop table serving_copy.{name}")
+            for name in tables:
+                target = f"serving_copy.{name}"
+                model = model_for(name)
+                rule = diskretionering.rule_for(name, model) if diskretionering else None
+                same = name in held and _shape(conn, target) == (
+                    _columns(conn, name) + ([FLAG, FLAG_COLUMNS] if rule else []),
+                    primary_key(model) if model is not None else [],
                 )
                 part, cells = rewritten.get(name), None
                 if same and name in unchanged:
-                    conn.execute(f"create table {target} as select * from serving_before.{name}")
-                    copied.add(name)
-                elif rule is None:
-                    conn.execute(f"create table {target} as select * from {name}")
-                elif same and part is not None and within(rule, part.columns):
-                    cells = _copy_rewritten(conn, name, target, part.where, rule, diskretionering)
+                    kept.add(name)
+                elif same and rule is not None and part is not None and within(rule, part.columns):
                     if "periode" in part.columns:
-                        fresh[name] = _periods(conn, [target, f"serving_before.{name}"], part.where)
+                        fresh[name] = _periods(conn, [target, name], part.where)
+                    cells = _replace_rewritten(conn, name, target, part.where, rule, diskretionering)
                 else:
-                    cells = copy_suppressed(conn, name, target, rule, diskretionering)
+                    conn.execute(f"drop table if exists {target}")
+                    if rule is None:
+                        conn.execute(f"create table {target} as select * from {name}")
+                    else:
+                        cells = copy_suppressed(conn, name, target, rule, diskretionering)
+                    written.append(name)
                 if cells is not None and suppressed is not None:
                     suppressed[name] = cells
                 counts[name] = conn.execute(f"select count(*) from {target}").fetchone()[0]
-            _add_bi_layer(conn, list(counts), model_for, dictionary)
+            _add_bi_layer(conn, list(counts), written, model_for, dictionary)
         write_export(
-            conn, "serving_copy", counts, export, kept_from=export_folder(serving), kept=frozenset(copied), fresh=fresh
+            conn, "serving_copy", counts, export, kept_from=export_folder(serving), kept=frozenset(kept), fresh=fresh
         )
     except BaseException:
         conn.execute("detach serving_copy")
         tmp.unlink(missing_ok=True)
         shutil.rmtree(export, ignore_errors=True)
         raise
-    finally:
-        if held:
-            conn.execute("detach serving_before")
     conn.execute("detach serving_copy")
     os.replace(tmp, serving)
     switch_to(export, serving)
@@ -142,16 +152,18 @@ def _transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
     conn.execute("commit")
 
 
-def _copy_rewritten(
+def _replace_rewritten(
     conn: duckdb.DuckDBPyConnection, name: str, target: str, where: str, rule: TableRule, config: Config
 ) -> int:
-    """`target` as the rows `where` selects, suppressed, followed by the others as the current serving copy
-    holds them; return the suppressed cells of both."""
-    cells = copy_suppressed(conn, f"(select * from {name} where {where})", target, rule, config)
-    kept = f"from serving_before.{name} where not coalesce(({where}), false)"
-    conn.execute(f"insert into {target} select * {kept}")
-    kept_cells = f"select coalesce(sum(len(string_split({FLAG_COLUMNS}, ','))), 0)::bigint {kept}"
-    return cells + conn.execute(kept_cells).fetchone()[0]
+    """Replace the rows `where` selects in `target` with the warehouse's, suppressed; return the suppressed
+    cells of the whole table."""
+    rows = f"{target}__rewritten"  # beside it: a transaction writes to one database only
+    copy_suppressed(conn, f"(select * from {name} where {where})", rows, rule, config)
+    conn.execute(f"delete from {target} where {where}")
+    conn.execute(f"insert into {target} select * from {rows}")
+    conn.execute(f"drop table {rows}")
+    kept = f"select coalesce(sum(len(string_split({FLAG_COLUMNS}, ','))), 0)::bigint from {target}"
+    return conn.execute(kept).fetchone()[0]
 
 
 def _periods(conn: duckdb.DuckDBPyConnection, tables: list[str], where: str) -> list[str]:
@@ -164,13 +176,30 @@ def _columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [name for (name,) in conn.execute(f"select column_name from (describe {table})").fetchall()]
 
 
-def _held(serving: Path, tables: frozenset[str]) -> frozenset[str]:
-    """Those of `tables` the current serving copy holds (none when there is no copy yet)."""
-    if not tables or not serving.exists():
+def _shape(conn: duckdb.DuckDBPyConnection, table: str) -> tuple[list[str], list[str]]:
+    """A table of the serving copy's columns and primary key."""
+    catalog, schema, bare = table.split(".")
+    key = conn.execute(
+        "select constraint_column_names from duckdb_constraints() where database_name = ? and schema_name = ? "
+        "and table_name = ? and constraint_type = 'PRIMARY KEY'",
+        [catalog, schema, bare],
+    ).fetchone()
+    return _columns(conn, table), list(key[0]) if key else []
+
+
+def _held(serving: Path) -> frozenset[str]:
+    """The tables of the current serving copy, if a new copy can start from it (none when there is no copy yet,
+    or it is in another storage format than the one written now)."""
+    if not serving.exists():
         return frozenset()
     with duckdb.connect(str(serving), read_only=True) as old:
-        held = {f"{s}.{t}" for s, t in old.execute("select schema_name, table_name from duckdb_tables()").fetchall()}
-    return frozenset(tables & held)
+        (tag,) = old.execute(
+            "select tags['storage_version'] from duckdb_databases() where database_name = current_database()"
+        ).fetchone()
+        if tag != STORAGE_TAG:
+            return frozenset()
+        tables = old.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+    return frozenset(f"{schema}.{table}" for schema, table in tables)
 
 
 def _dictionary(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -187,14 +216,17 @@ def _dictionary(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def _add_bi_layer(
     conn: duckdb.DuckDBPyConnection,
     tables: list[str],
+    written: list[str],
     model_for: Callable[[str], Schema | None],
     dictionary: pd.DataFrame,
 ) -> None:
-    """Keys, views and comments, made with the copy as the default catalog so the views name `mart.*` only."""
+    """Keys of the tables `written`, views and comments, made with the copy as the default catalog so the views
+    name `mart.*` only. The views are made anew: a copy started from the current one has them already."""
     home = conn.execute("select current_database()").fetchone()[0]
     conn.execute("use serving_copy")
     try:
-        declare_keys(conn, tables, model_for)
+        declare_keys(conn, written, model_for)
+        conn.execute(f"drop schema if exists {BI_SCHEMA} cascade")
         comment_all(conn, dictionary, create_views(conn, tables))
     finally:
         conn.execute(f'use "{home}"')
