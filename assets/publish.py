@@ -102,7 +102,9 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
                 "diskretionering_taerskel": dg.MetadataValue.int(config.taerskel),
                 "suppressed_cells": dg.MetadataValue.int(sum(suppressed.values())),
                 "tables_copied_unchanged": dg.MetadataValue.int(len(unchanged & set(counts))),
-                **trend_charts(warehouse.serving_path),
+                # Charts only where the run's metadata is kept: a CLI run's throwaway instance would draw them for
+                # nobody (about 1 s with matplotlib's import).
+                **({} if context.instance.is_ephemeral else trend_charts(warehouse.serving_path)),
             }
         )
 

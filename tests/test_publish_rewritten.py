@@ -138,3 +138,24 @@ def test_the_storage_tag_is_the_one_duckdb_gives_the_format_written(tmp_path):
         conn.execute(f"attach '{tmp_path / 'x.duckdb'}' as x (storage_version '{STORAGE_VERSION}')")
         tag = conn.execute("select tags['storage_version'] from duckdb_databases() where database_name = 'x'")
         assert tag.fetchone()[0] == STORAGE_TAG
+
+
+def test_the_publish_step_charts_the_trend_and_the_benchmark_spread(tmp_path):
+    """Drawn for the Dagster UI's metadata (a persistent instance only): two PNGs from the serving copy."""
+    from assets.publish import trend_charts
+
+    serving = tmp_path / "serving.duckdb"
+    with duckdb.connect(str(serving)) as conn:
+        conn.execute("create schema mart")
+        conn.execute(
+            "create table mart.ledighed as select '2026M0' || m as periode, '000' as omraade_kode, "
+            "'jobindsats:y25i01' as kilde, 'led_i_alt' as ydelsesgruppe_kode, 1000 + m as bruttoledige "
+            "from range(1, 8) t(m)"
+        )
+        conn.execute(
+            "create table mart.benchmark as select '2026QMAT02' as periode, 'i_alt' as ydelsesgruppe_kode, "
+            "'kommune ' || k as omraade_navn, k - 3.5 as forskel_pct_point from range(20) t(k)"
+        )
+    charts = trend_charts(serving)
+    assert sorted(charts) == ["benchmark_forskel_yderpunkter", "bruttoledige_hele_landet"]
+    assert all("data:image/png;base64," in chart.value for chart in charts.values())
