@@ -121,6 +121,15 @@ def test_an_unchanged_table_and_period_stay_as_published_and_are_exported_by_lin
     assert keys == [("celler", ["periode", "omraade_kode", "gruppe"]), ("navne", ["omraade_kode"])]
 
 
+def test_a_table_the_warehouse_no_longer_has_leaves_the_copy(tmp_path, split_export):
+    conn = warehouse(tmp_path / "w.duckdb")
+    conn.execute("create table mart.gammel as select 1 as x")
+    publish_into(conn, tmp_path / "s")
+    conn.execute("drop table mart.gammel")
+    publish_into(conn, tmp_path / "s", unchanged=frozenset({"mart.navne"}), rewritten={"mart.celler": AUGUST})
+    assert sorted(served(tmp_path / "s")["tables"]) == ["celler", "navne"]
+
+
 def test_a_copy_in_another_storage_format_is_not_started_from(tmp_path, split_export):
     conn = warehouse(tmp_path / "w.duckdb")
     (tmp_path / "s").mkdir()

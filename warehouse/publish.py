@@ -3,6 +3,8 @@
 BI tools open `serving.duckdb`, never the working warehouse. Writing a temporary file and
 renaming it over the old one means a reader holding the old file keeps a consistent snapshot,
 is never waited on, and never sees a half-written table; its next connection sees the new copy.
+After a run that wrote only some tables or rows (`--months`, the nightly), the temporary file
+starts as a copy of the current one and only what the run wrote is replaced in it.
 
 The copy is where diskretionering happens (warehouse/diskretionering.py): with a `diskretionering`
 config, every table built from counts is copied with its small counts suppressed, so BI tools
