@@ -100,6 +100,8 @@ def test_a_run_over_some_rows_publishes_what_publishing_everything_would(tmp_pat
     whole = publish_into(conn, tmp_path / "whole")
 
     assert scoped == whole == {"mart.celler": 2}
+    # publish writes without FSST compression, and gives the connection its setting back
+    assert conn.execute("select current_setting('disabled_compression_methods')").fetchone() == ("",)
     assert served(tmp_path / "scoped") == served(tmp_path / "whole")
     august = served(tmp_path / "whole")["tables"]["celler"]
     assert ("2026M08", "657", "job", None, True, "antal") in august

@@ -22,7 +22,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -87,60 +87,94 @@ def publish(
             [list(schemas)],
         ).fetchall()
     ]
-    counts = {}
     dictionary = _dictionary(conn)
     export = staged_folder(serving)
     held = _held(serving) if unchanged or rewritten else frozenset()
     if held:  # a copy of the file readers have open: they keep reading the original
         shutil.copyfile(serving, tmp)
-    kept: set[str] = set()  # the unchanged tables the copy holds as they are
-    fresh: dict[str, list[str]] = {}  # the partly rewritten tables: the periods with rewritten rows
-    written: list[str] = []  # the tables written whole, which get their keys
     conn.execute(f"attach ? as serving_copy (storage_version '{STORAGE_VERSION}')", [str(tmp)])
     try:
-        with _transaction(conn):  # committing each table would write the new file's log once per table
-            for schema in schemas:
-                conn.execute(f"create schema if not exists serving_copy.{schema}")
-            for name in held - set(tables):
-                conn.execute(f"drop table serving_copy.{name}")
-            for name in tables:
-                target = f"serving_copy.{name}"
-                model = model_for(name)
-                rule = diskretionering.rule_for(name, model) if diskretionering else None
-                same = name in held and _shape(conn, target) == (
-                    _columns(conn, name) + ([FLAG, FLAG_COLUMNS] if rule else []),
-                    primary_key(model) if model is not None else [],
-                )
-                part, cells = rewritten.get(name), None
-                if same and name in unchanged:
-                    kept.add(name)
-                elif same and rule is not None and part is not None and within(rule, part.columns):
-                    if "periode" in part.columns:
-                        fresh[name] = _periods(conn, [target, name], part.where)
-                    cells = _replace_rewritten(conn, name, target, part.where, rule, diskretionering)
-                else:
-                    conn.execute(f"drop table if exists {target}")
-                    if rule is None:
-                        conn.execute(f"create table {target} as select * from {name}")
-                    else:
-                        cells = copy_suppressed(conn, name, target, rule, diskretionering)
-                    written.append(name)
-                if cells is not None and suppressed is not None:
-                    suppressed[name] = cells
-                counts[name] = conn.execute(f"select count(*) from {target}").fetchone()[0]
-            _add_bi_layer(conn, list(counts), written, model_for, dictionary)
-        write_export(
-            conn, "serving_copy", counts, export, kept_from=export_folder(serving), kept=frozenset(kept), fresh=fresh
-        )
+        with _without_fsst(conn):
+            with _transaction(conn):  # one commit: one per table would write the file's log each time
+                for schema in schemas:
+                    conn.execute(f"create schema if not exists serving_copy.{schema}")
+                copy = _write_tables(conn, tables, held, diskretionering, model_for, unchanged, rewritten)
+                _add_bi_layer(conn, list(copy.counts), copy.written, model_for, dictionary)
+            kept_from = export_folder(serving)
+            write_export(conn, "serving_copy", copy.counts, export, kept_from, frozenset(copy.kept), copy.fresh)
+            conn.execute("detach serving_copy")  # its checkpoint writes the file
     except BaseException:
-        conn.execute("detach serving_copy")
+        conn.execute("detach database if exists serving_copy")
         tmp.unlink(missing_ok=True)
         shutil.rmtree(export, ignore_errors=True)
         raise
-    conn.execute("detach serving_copy")
     os.replace(tmp, serving)
     switch_to(export, serving)
-    return counts
+    if suppressed is not None:
+        suppressed.update(copy.suppressed)
+    return copy.counts
+
+
+@dataclass
+class _Copy:
+    """What writing the tables into the copy did."""
+
+    counts: dict[str, int] = field(default_factory=dict)  # rows per table
+    suppressed: dict[str, int] = field(default_factory=dict)  # suppressed cells per table with a rule
+    kept: set[str] = field(default_factory=set)  # the unchanged tables the copy holds as they are
+    fresh: dict[str, list[str]] = field(default_factory=dict)  # the partly rewritten tables: their new periods
+    written: list[str] = field(default_factory=list)  # the tables written whole, which get their keys
+
+
+def _write_tables(
+    conn: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    held: frozenset[str],
+    diskretionering: Config | None,
+    model_for: Callable[[str], Schema | None],
+    unchanged: frozenset[str],
+    rewritten: Mapping[str, Rewritten],
+) -> _Copy:
+    """Write `tables` into the attached `serving_copy`, which holds `held` from the current copy (see publish)."""
+    copy = _Copy()
+    for name in held - set(tables):
+        conn.execute(f"drop table serving_copy.{name}")
+    for name in tables:
+        target = f"serving_copy.{name}"
+        model = model_for(name)
+        rule = diskretionering.rule_for(name, model) if diskretionering else None
+        same = name in held and _shape(conn, target) == (
+            _columns(conn, name) + ([FLAG, FLAG_COLUMNS] if rule else []),
+            primary_key(model) if model is not None else [],
+        )
+        part = rewritten.get(name)
+        if same and name in unchanged:
+            copy.kept.add(name)
+        elif same and rule is not None and part is not None and within(rule, part.columns):
+            if "periode" in part.columns:
+                copy.fresh[name] = _periods(conn, [target, name], part.where)
+            copy.suppressed[name] = _replace_rewritten(conn, name, target, part.where, rule, diskretionering)
+        else:
+            conn.execute(f"drop table if exists {target}")
+            if rule is None:
+                conn.execute(f"create table {target} as select * from {name}")
+            else:
+                copy.suppressed[name] = copy_suppressed(conn, name, target, rule, diskretionering)
+            copy.written.append(name)
+        copy.counts[name] = conn.execute(f"select count(*) from {target}").fetchone()[0]
+    return copy
+
+
+@contextmanager
+def _without_fsst(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Writing without trying FSST string compression, which these tables use in a few segments only: the file
+    is as large, and the copy a sixth faster (mart.udvikling: 1.9 -> 1.5 s CPU, 9.8 -> 8.5 s at scale 10)."""
+    (before,) = conn.execute("select current_setting('disabled_compression_methods')").fetchone()
+    conn.execute(f"set disabled_compression_methods = '{','.join(filter(None, [before, 'fsst']))}'")
+    try:
+        yield
+    finally:
+        conn.execute(f"set disabled_compression_methods = '{before}'")
 
 
 @contextmanager
