@@ -7,11 +7,12 @@ import pandas as pd
 from assets.marts import run_scope
 from assets.metadata import DOMAIN_TAGS, OWNERS, chart, markdown_table
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
+from warehouse import udvikling
 from warehouse.bi import BI_SCHEMA
 from warehouse.diskretionering import load_config
 from warehouse.export import export_folder
-from warehouse.marts import BY_TABLE, model_for
-from warehouse.publish import STORAGE_VERSION, publish
+from warehouse.marts import BY_TABLE, Scope, model_for
+from warehouse.publish import STORAGE_VERSION, Rewritten, publish
 
 
 def trend_charts(serving) -> dict[str, dg.MetadataValue]:
@@ -47,6 +48,16 @@ def trend_charts(serving) -> dict[str, dg.MetadataValue]:
     return charts
 
 
+def rewritten(scope: Scope) -> dict[str, Rewritten]:
+    """The tables a run over part of the months or tables rewrote only part of: mart.udvikling's comparisons
+    with the run's months and tables (warehouse/udvikling.py `scoped`), so publish suppresses just those."""
+    if scope.months is None and scope.tables is None:
+        return {}
+    if scope.tables is not None and udvikling.TABLE not in scope.tables:
+        return {}
+    return {udvikling.TABLE: Rewritten(udvikling.scoped(scope.tables, scope.months)[1], udvikling.SCOPE_COLUMNS)}
+
+
 def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
     """The publish step, downstream of every mart table so it copies them only when all are built and checked."""
 
@@ -66,7 +77,8 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
     def serving_duckdb(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         config = load_config()
         suppressed: dict[str, int] = {}
-        written = run_scope(context).tables  # None: a whole run, every table new
+        scope = run_scope(context)
+        written = scope.tables  # None: a whole run, every table new
         unchanged = frozenset() if written is None else frozenset(BY_TABLE) - written
         with warehouse.connect() as conn:
             counts = publish(
@@ -76,6 +88,7 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
                 model_for=model_for,
                 suppressed=suppressed,
                 unchanged=unchanged,
+                rewritten=rewritten(scope),
             )
         table = pd.DataFrame(sorted(counts.items()), columns=["table", "rows"])
         table["suppressed_cells"] = table["table"].map(suppressed).astype("Int64")
@@ -89,7 +102,9 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
                 "diskretionering_taerskel": dg.MetadataValue.int(config.taerskel),
                 "suppressed_cells": dg.MetadataValue.int(sum(suppressed.values())),
                 "tables_copied_unchanged": dg.MetadataValue.int(len(unchanged & set(counts))),
-                **trend_charts(warehouse.serving_path),
+                # Charts only where the run's metadata is kept: a CLI run's throwaway instance would draw them for
+                # nobody (about 1 s with matplotlib's import).
+                **({} if context.instance.is_ephemeral else trend_charts(warehouse.serving_path)),
             }
         )
 

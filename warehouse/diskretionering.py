@@ -122,6 +122,12 @@ def load_config(path: Path = CONFIG) -> Config:
     )
 
 
+def within(rule: TableRule, columns: tuple[str, ...]) -> bool:
+    """Whether every row's suppression depends only on rows equal to it in `columns`: every rule pairing two
+    rows joins on them. Then a part of the table chosen by those columns can be suppressed on its own."""
+    return all(set(columns) <= set(pairing.noegle) for pairing in (*rule.total, *rule.foelger))
+
+
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
@@ -25,8 +26,8 @@ def export_folder(serving: Path) -> Path:
     return serving.parent / EXPORT
 
 
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+def _literal(text: Path | str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def write_export(
@@ -36,12 +37,16 @@ def write_export(
     target: Path,
     kept_from: Path | None = None,
     kept: frozenset[str] = frozenset(),
+    fresh: Mapping[str, list[str]] | None = None,
 ) -> None:
     """Write every table of `catalog` named in `tables` (name -> rows) and the dictionary CSV into `target`.
 
-    A table in `kept` whose file the export `kept_from` holds is linked from there, not written again.
+    A table in `kept` whose file the export `kept_from` holds is linked from there, not written again;
+    of a table in `fresh` (name -> periods) split by period there, only those periods are written and
+    the others linked.
     """
     target.mkdir(parents=True)
+    fresh = fresh or {}
     for table, rows in tables.items():
         bare = table.split(".")[1]
         before = kept_from / f"{bare}.parquet" if kept_from is not None else None
@@ -50,14 +55,29 @@ def write_export(
             continue
         columns = [c for (c,) in conn.execute(f"select column_name from (describe {catalog}.{table})").fetchall()]
         options = "format parquet"  # snappy: every BI tool reads it, and it writes faster than zstd
-        if rows > PARTITION_ROWS and "periode" in columns:
+        split = rows > PARTITION_ROWS and "periode" in columns
+        if split:
             options += ", partition_by (periode)"
-        conn.execute(f"copy (select * from {catalog}.{table}) to {_literal(target / f'{bare}.parquet')} ({options})")
+        path, partly = target / f"{bare}.parquet", split and table in fresh and before is not None and before.is_dir()
+        where = f"where periode in ({', '.join(map(_literal, fresh[table])) or 'null'})" if partly else ""
+        conn.execute(f"copy (select * from {catalog}.{table} {where}) to {_literal(path)} ({options})")
+        if partly:
+            _link_periods(conn, f"{catalog}.{table}", before, path, set(fresh[table]))
     if "mart.data_dictionary" in tables:
         conn.execute(
             f"copy (select * from {catalog}.mart.data_dictionary order by tabel, position) "
             f"to {_literal(target / 'data_dictionary.csv')} (header, delimiter ',')"
         )
+
+
+def _link_periods(conn: duckdb.DuckDBPyConnection, table: str, before: Path, target: Path, fresh: set[str]) -> None:
+    """Link the period folders of `before` that `table` still has and that are not `fresh` into `target`."""
+    held = {f"periode={p}" for (p,) in conn.execute(f"select distinct periode from {table}").fetchall()}
+    held -= {f"periode={p}" for p in fresh}
+    target.mkdir(exist_ok=True)  # no fresh rows: nothing written yet
+    for folder in before.iterdir():
+        if folder.name in held:
+            _link(folder, target / folder.name)
 
 
 def _link(source: Path, target: Path) -> None:

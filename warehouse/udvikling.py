@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pipelines.months import shift_month
 from warehouse.aggregate import weakest_datagrundlag
 
+TABLE = "mart.udvikling"
 MAANEDER = {"3m": 3, "6m": 6, "12m": 12}
 HORISONTER = {"M": MAANEDER, "Q": MAANEDER, "QMAT": {"forrige_qmat": 6, "aar": 12}}
 
@@ -166,6 +167,10 @@ def sql() -> str:
     return "\nunion all\n".join(udvikling_sql(k) for k in KILDER)
 
 
+# The columns `scoped`'s condition names: a run rewrites whole (tabel, periode) groups of mart.udvikling.
+SCOPE_COLUMNS = ("tabel", "periode")
+
+
 def scoped(tables: set[str] | None, months: list[str] | None) -> tuple[str, str]:
     """The rows a run that rebuilt `tables` (None: all) over `months` (None: all) changes: (query, where).
 
@@ -183,5 +188,5 @@ def scoped(tables: set[str] | None, months: list[str] | None) -> tuple[str, str]
         within = "" if periods is None else f" and periode in ({', '.join(repr(p) for p in periods)})"
         conditions.append(f"(tabel = '{kilde.tabel}'{within})")
     if not parts:
-        return "select * from mart.udvikling where false", "false"
+        return f"select * from {TABLE} where false", "false"
     return "\nunion all\n".join(parts), " or ".join(conditions)
