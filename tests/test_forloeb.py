@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from pipelines.bench_forloeb import dimensions
+from pipelines.sources.dream_runs import runs_sql
 from pipelines.sources.personer import week_number
 from warehouse import forloeb
 
@@ -36,7 +37,12 @@ def add_forloeb(conn, rows):
 
 
 def add_weeks(conn, person, kommune, code, weeks):
-    conn.executemany("insert into person.dream_uger values (?, ?, ?, ?)", [[person, kommune, w, code] for w in weeks])
+    """Weekly DREAM rows, stored as the engine reads them: as runs, encoded by ingest's SQL."""
+    conn.execute(
+        "create or replace temp table uger (person_nr integer, kommune_kode varchar, uge integer, kode smallint)"
+    )
+    conn.executemany("insert into uger values (?, ?, ?, ?)", [[person, kommune, w, code] for w in weeks])
+    conn.execute(f"insert into person.dream_perioder {runs_sql('select * from uger', person='person_nr')}")
 
 
 def into(conn, look_back=31):
@@ -134,6 +140,40 @@ def test_gap_rule_joins_weeks_within_the_gap(conn):
 def test_open_spell_at_the_end_of_the_extract(conn):
     add_weeks(conn, 1, HERNING, 890, [120, 121, 122])
     assert spells(conn, 4, 100, 125) == [(1, 120, 122, 3, True)]  # 3 weeks to the end: it may go on
+
+
+def test_status_after_a_dream_spell_is_the_run_holding_that_week(conn):
+    """A spell of 111 ending in week 2819 (2024-01-21): 1 month after is week 2824, 3 months after week 2832."""
+    conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, ?, ?)", [HERNING, 2800, 2860])
+    for person, after in ((1, [(890, range(2822, 2829))]), (2, [(890, range(2822, 2824)), (651, range(2830, 2840))])):
+        add_weeks(conn, person, HERNING, 111, range(2810, 2820))
+        for code, weeks in after:
+            add_weeks(conn, person, HERNING, code, weeks)
+    forloeb.load_code_lists(conn)
+    forloeb.build_spells(conn, 4)
+    rows = conn.execute(
+        f"select maaneder_efter, status_efter, antal from ({forloeb.vandringer_efter_forloeb_sql()}) "
+        f"where omraade_kode = '{HERNING}' and kilde = 'dream' and maalgruppe = 'A-dagpenge' order by all"
+    ).fetchall()
+    assert rows == [
+        (1, "I alt", 2),
+        (1, "Selvforsørgelse/ingen ydelse", 1),  # person 2's sygedagpenge run ended in week 2823
+        (1, "Sygedagpenge", 1),  # week 2824 inside person 1's run of 2822-2828, not its first week
+        (3, "I alt", 2),
+        (3, "Selvforsørgelse/ingen ydelse", 1),  # person 1's latest run before week 2832 ended in 2828
+        (3, "Uddannelse (SU)", 1),  # a code outside the ydelsesgrupper: its status
+    ]
+
+
+def test_two_codes_in_one_week_fail_the_person_weeks_check(conn):
+    conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, ?, ?)", [HERNING, 90, 130])
+    add_weeks(conn, 1, HERNING, 111, range(100, 106))
+    forloeb.load_code_lists(conn)
+    forloeb.build_spells(conn, 4)
+    assert conn.execute(forloeb.model("check_person_weeks")).fetchone() == (6, 6, 0)
+    add_weeks(conn, 1, HERNING, 890, [104, 120])  # week 104 has a second code
+    forloeb.build_spells(conn, 4)
+    assert conn.execute(forloeb.model("check_person_weeks")).fetchone() == (8, 8, 1)
 
 
 def test_week_53_runs_into_week_1():

@@ -1,16 +1,24 @@
--- Personer and fuldtidspersoner per month, kommune and ydelsesgruppe from DREAM weeks. A week belongs to
--- the month of its Thursday; fuldtidspersoner = person-weeks / the month's weeks, for months the extract
--- covers whole. `ptv_i_alt` counts each person-week on any public benefit once (DREAM has one code a week).
-with uger as (
-    select u.person_nr, u.kommune_kode, k.gruppe_nr, m.maaned, m.uger_i_maaned
-    from person.dream_uger as u
+-- Personer and fuldtidspersoner per month, kommune and ydelsesgruppe from the DREAM runs. A week belongs to
+-- the month of its Thursday; each run counts its weeks in every month it overlaps; fuldtidspersoner =
+-- person-weeks / the month's weeks, for months the extract covers whole. `ptv_i_alt` counts each person-week
+-- on any public benefit once (DREAM has one code a week).
+with maaneder as (
+    select p.person_nr, p.kommune_kode, k.gruppe_nr, p.foerste_uge, p.sidste_uge,
+        unnest(range(forloeb_maaned_nr(p.foerste_uge), forloeb_maaned_nr(p.sidste_uge) + 1)) as maaned_nr
+    from person.dream_perioder as p
     join forloeb_dream_koder as k using (kode)
-    join forloeb_uge_maaned as m using (uge)
-    where k.gruppe_nr is not null and m.hel
+    where k.gruppe_nr is not null
+),
+uger as (
+    select d.person_nr, d.kommune_kode, d.gruppe_nr, m.maaned, m.uger_i_maaned,
+        least(d.sidste_uge, m.sidste_uge) - greatest(d.foerste_uge, m.foerste_uge) + 1 as uger
+    from maaneder as d
+    join forloeb_maaneder as m using (maaned_nr)
+    where m.hel
 ),
 talt as (
     select maaned, kommune_kode, gruppe_nr, count(distinct person_nr) as personer,
-        count(*) / any_value(uger_i_maaned) as fuldtid
+        sum(uger) / any_value(uger_i_maaned) as fuldtid
     from uger
     group by grouping sets ((maaned, kommune_kode, gruppe_nr), (maaned, kommune_kode))
 )
