@@ -97,6 +97,7 @@ def test_ingest_lands_dream_as_pseudonymised_runs(tmp_path, monkeypatch):
     landing = LandingStore(tmp_path / "landing", tmp_path / "quarantine")
     outcome = ingest_file(path, landing, NoValidation())
     assert outcome.status == "landed", outcome.message
+    assert "personer dream, 3 runs of weeks, kommuner 657" in outcome.message
     [landed] = landing.all("personer", "dream")
     conn = duckdb.connect()
     described = conn.execute("describe select * from read_parquet(?)", [str(landed.path)]).fetchall()

@@ -207,6 +207,35 @@ def test_fuldtidspersoner_count_each_person_week_once(conn):
     assert [r[1:] for r in rows] == [("ptv_a_dagpenge", 1, 1), ("ptv_i_alt", 2, 2), ("ptv_sygedagpenge", 1, 1)]
 
 
+def test_a_person_with_several_runs_in_a_month_counts_once(conn):
+    """December 2023 is weeks 2813-2816. Person 3 changes code inside dagpenge and then has sygedagpenge,
+    person 4's second dagpenge run starts in the month the first ended, person 5 moves to Holstebro."""
+    for kommune in (HERNING, HOLSTEBRO):
+        conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, 2800, 2860)", [kommune])
+    for person, kommune, code, weeks in [
+        (3, HERNING, 111, [2813, 2814]),
+        (3, HERNING, 130, [2815]),
+        (3, HERNING, 890, [2816]),
+        (4, HERNING, 111, range(2810, 2814)),
+        (4, HERNING, 111, [2815]),
+        (5, HERNING, 111, [2813, 2814]),
+        (5, HOLSTEBRO, 111, [2816]),
+    ]:
+        add_weeks(conn, person, kommune, code, weeks)
+    forloeb.load_code_lists(conn)
+    rows = conn.execute(
+        f"select omraade_kode, ydelsesgruppe_kode, personer, fuldtidspersoner from ({forloeb.fuldtidspersoner_sql()}) "
+        f"where periode = '2023M12' and omraade_kode in ('{HERNING}', '{HOLSTEBRO}') order by all"
+    ).fetchall()
+    assert rows == [
+        (HERNING, "ptv_a_dagpenge", 3, 2),  # 7 weeks / 4
+        (HERNING, "ptv_i_alt", 3, 2),
+        (HERNING, "ptv_sygedagpenge", 1, 0),
+        (HOLSTEBRO, "ptv_a_dagpenge", 1, 0),
+        (HOLSTEBRO, "ptv_i_alt", 1, 0),
+    ]
+
+
 def test_serving_suppresses_a_status_close_to_its_i_alt():
     """The shipped diskretionering rule: each status after a forløb is a part of the row's I alt."""
     from schemas.forloeb import VandringerEfterForloeb
