@@ -14,6 +14,7 @@ import dagster as dg
 
 from pipelines.errors import InputError
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
+from pipelines.sources.dream_runs import landed_runs_sql
 from pipelines.sources.extracts import read_extract
 from pipelines.sources.jobindsats import JobindsatsClient
 from pipelines.sources.personer import DREAM, FORLOEB, SOURCE
@@ -79,15 +80,16 @@ landings = {table_id: _landing(table_id) for table_id in (FORLOEB, DREAM)}
     group_name="staging",
     kinds={"duckdb", "sql"},
     pool=WRITER_POOL,
-    description="person.maalgruppeforloeb, person.dream_uger and person.udtraek from the landed pseudonymised "
-    "extracts: per kommune the newest extract holding it wins; persons as integers (person.personer).",
+    description="person.maalgruppeforloeb, person.dream_perioder (DREAM runs) and person.udtraek from the landed "
+    "pseudonymised extracts: per kommune the newest extract holding it wins; persons as integers (person.personer).",
 )
 def forloeb_input(warehouse: WarehouseResource) -> dg.MaterializeResult:
     landing = warehouse.landing()
     winners = {table_id: _newest_per_kommune(landing.all(SOURCE, table_id)) for table_id in (FORLOEB, DREAM)}
     with warehouse.connect() as conn:
         conn.execute("begin transaction")
-        for table in ("maalgruppeforloeb", "dream_uger", "udtraek", "personer"):
+        # dream_uger: the weekly table of warehouses from before DREAM runs
+        for table in ("maalgruppeforloeb", "dream_uger", "dream_perioder", "udtraek", "personer"):
             conn.execute(f"drop table if exists person.{table}")
         engine.create_inputs(conn)
         conn.execute(
@@ -95,7 +97,8 @@ def forloeb_input(warehouse: WarehouseResource) -> dg.MaterializeResult:
             "startdato date, slutdato date)"
         )
         conn.execute(
-            "create temp table dream_rows (person_id varchar, kommune_kode varchar, uge integer, kode smallint)"
+            "create temp table dream_rows (person_id varchar, kommune_kode varchar, kode smallint, "
+            "foerste_uge integer, sidste_uge integer)"
         )
         for landed, kommuner in winners[FORLOEB]:
             conn.execute(
@@ -110,8 +113,12 @@ def forloeb_input(warehouse: WarehouseResource) -> dg.MaterializeResult:
                 [[k, landed.meta["datagrundlag"], horizon] for k in kommuner],
             )
         for landed, kommuner in winners[DREAM]:
+            try:
+                runs = landed_runs_sql(conn, landed.path)
+            except InputError as error:
+                raise dg.Failure(description=str(error), allow_retries=False) from None
             conn.execute(
-                "insert into dream_rows select * from read_parquet(?) where kommune_kode in (select unnest(?))",
+                f"insert into dream_rows select * from ({runs}) where kommune_kode in (select unnest(?))",
                 [str(landed.path), kommuner],
             )
             first, last = landed.meta["horizon_weeks"]
@@ -122,10 +129,13 @@ def forloeb_input(warehouse: WarehouseResource) -> dg.MaterializeResult:
         engine.load_persons(conn)
         conn.execute("commit")
         counts = conn.execute(
-            "select (select count(*) from person.maalgruppeforloeb), (select count(*) from person.dream_uger)"
+            "select (select count(*) from person.maalgruppeforloeb), (select count(*) from person.dream_perioder)"
         ).fetchone()
     return dg.MaterializeResult(
-        metadata={"maalgruppeforloeb": dg.MetadataValue.int(counts[0]), "dream_uger": dg.MetadataValue.int(counts[1])}
+        metadata={
+            "maalgruppeforloeb": dg.MetadataValue.int(counts[0]),
+            "dream_perioder": dg.MetadataValue.int(counts[1]),
+        }
     )
 
 
@@ -159,20 +169,20 @@ def dream_forloeb(warehouse: WarehouseResource):
         engine.load_code_lists(conn)
         conn.execute("begin transaction")
         engine.build_spells(conn, engine.load_config()["gap"])
-        weeks, in_spells, doubled = conn.execute(engine.model("check_person_weeks")).fetchone()
-        ok = weeks == in_spells and doubled == 0
+        weeks, in_spells, overlapping = conn.execute(engine.model("check_person_weeks")).fetchone()
+        ok = weeks == in_spells and overlapping == 0
         conn.execute("commit" if ok else "rollback")  # a failed check writes nothing
         rows = conn.execute("select count(*) from person.dream_forloeb").fetchone()[0] if ok else 0
     check = dg.AssetCheckResult(
         check_name=WEEKS_ONCE,
         passed=ok,
-        metadata={"person_weeks": weeks, "in_spells": in_spells, "weeks_with_two_codes": doubled},
+        metadata={"person_weeks": weeks, "in_spells": in_spells, "runs_overlapping_another": overlapping},
     )
     if not ok:
         yield check
         raise dg.Failure(
             description=f"person.dream_forloeb was not written: {weeks} person-weeks, {in_spells} in "
-            f"spells, {doubled} with two codes",
+            f"spells, {overlapping} runs overlapping another of the person (two codes in one week)",
             allow_retries=False,
         )
     yield dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(rows)}, check_results=[check])

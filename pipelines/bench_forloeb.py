@@ -2,13 +2,17 @@
 
 Generates (inside DuckDB, into a temporary folder) a deterministic synthetic DREAM extract and a matching
 case-system extract in the form landing holds them (pseudonymised rows in Parquet, 64-character pseudonyms,
-DREAM one row per person-week with a code: about half the person-weeks have none, spells of about 8 weeks,
-a plausible code mix), then times the engine as the pipeline runs it: from reading those files (persons
-made integers, person.*) to the finished mart rows (`wall_s`, generation excluded; `cpu_s` the same span's
-CPU seconds over all threads). Reading and pseudonymising the original wide file is ingest's work, not timed
-here. `peak_rss_mb` is the whole command's peak resident memory. `pandas_ratio`: for the first 10 M
-person-weeks, the time of a straightforward pandas implementation of the DREAM spells and the status 1 and 3
-months after each, divided by the engine's time for the same two steps on the same rows, in the same run.
+DREAM as runs of weeks: about half the person-weeks have no code, spells of about 8 weeks, a plausible code
+mix). DREAM is generated as weekly rows (one per person-week with a code) and then run-length encoded with
+ingest's own SQL (pipelines/sources/dream_runs.py); that encoding is ingest's work, timed on its own as
+`ingest_runs_s` so the work does not vanish from the figures (reading the wide file and pseudonymising are
+not timed). Then it times the engine as the pipeline runs it: from reading the landed files (persons made
+integers, person.*) to the finished mart rows (`wall_s`, generation and encoding excluded; `cpu_s` the same
+span's CPU seconds over all threads). `peak_rss_mb` is the whole command's peak resident memory.
+`pandas_ratio`: for the first 10 M person-weeks, the time of a straightforward pandas implementation of the
+DREAM spells and the status 1 and 3 months after each, divided by the engine's time for the same two steps,
+in the same run; both get the same input, the runs of those persons (as integers), so the ratio compares
+the implementations, not the input forms.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.settings import REFERENCE_DIR
+from pipelines.sources.dream_runs import runs_sql
 from pipelines.sources.personer import WEEK_ZERO
 from warehouse import forloeb
 from warehouse.dimensions import build_dim_omraade, build_medlemskab
@@ -63,7 +68,7 @@ def _code_sql(person: str, block: str) -> str:
 
 
 def generate(conn: duckdb.DuckDBPyConnection, tmp: Path, persons: int, weeks: int, subset: int) -> dict[str, Path]:
-    """The DREAM and case-system extracts as landing holds them (pseudonymised rows, DREAM long), in Parquet.
+    """The case-system extract as landing holds it and the DREAM extract as weekly rows (`dream_uger`), in Parquet.
 
     Also the same files for the first `subset` persons (the pandas comparison's rows).
     """
@@ -96,9 +101,19 @@ def generate(conn: duckdb.DuckDBPyConnection, tmp: Path, persons: int, weeks: in
     files = {}
     for name, query in queries.items():
         for suffix, only in (("", "where true"), ("_subset", f"where p < {subset}")):
-            files[name + suffix] = tmp / f"{name}{suffix}.parquet"
-            conn.execute(f"copy ({query.format(only=only)}) to '{files[name + suffix]}' (format parquet)")
+            key = ("dream_uger" if name == "dream" else name) + suffix
+            files[key] = tmp / f"{key}.parquet"
+            conn.execute(f"copy ({query.format(only=only)}) to '{files[key]}' (format parquet)")
     return files
+
+
+def encode_runs(conn: duckdb.DuckDBPyConnection, weekly: Path, target: Path) -> float:
+    """Write the DREAM runs of `weekly`'s rows to `target` as ingest does (pipelines/sources/dream_runs.py);
+    the wall seconds it took."""
+    weeks = f"select * from read_parquet('{weekly}')"
+    started = time.perf_counter()
+    conn.execute(f"copy ({runs_sql(weeks)}) to '{target}' (format parquet)")
+    return time.perf_counter() - started
 
 
 def forloeb_kommuner() -> list[str]:
@@ -148,51 +163,57 @@ def run_engine(conn: duckdb.DuckDBPyConnection, dream: Path, fagsystem: Path, we
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def pandas_spells_and_transitions(uger: pd.DataFrame, gap: int) -> pd.DataFrame:
-    """The straightforward pandas way: sort, diff, cumsum for spells; a merge for the status 1 and 3 months after."""
-    uger = uger.sort_values(["person_nr", "gruppe_nr", "uge"])
-    same = (uger["person_nr"] == uger["person_nr"].shift()) & (uger["gruppe_nr"] == uger["gruppe_nr"].shift())
-    uger["spell"] = (~same | (uger["uge"].diff() > gap + 1)).cumsum()
-    spells = uger.groupby("spell").agg(
+def pandas_spells_and_transitions(perioder: pd.DataFrame, gap: int) -> pd.DataFrame:
+    """The straightforward pandas way over the runs: sort, shift, cumsum for spells; merge_asof for the run
+    holding the week 1 and 3 months after each spell's end."""
+    perioder = perioder.sort_values(["person_nr", "gruppe_nr", "foerste_uge"])
+    same = (perioder["person_nr"] == perioder["person_nr"].shift()) & (
+        perioder["gruppe_nr"] == perioder["gruppe_nr"].shift()
+    )
+    gap_before = perioder["foerste_uge"] - perioder["sidste_uge"].shift()
+    perioder["spell"] = (~same | (gap_before > gap + 1)).cumsum()
+    perioder["uger"] = perioder["sidste_uge"] - perioder["foerste_uge"] + 1
+    spells = perioder.groupby("spell").agg(
         person_nr=("person_nr", "first"),
         gruppe_nr=("gruppe_nr", "first"),
-        start=("uge", "min"),
-        slut=("uge", "max"),
-        uger=("uge", "size"),
+        start=("foerste_uge", "min"),
+        slut=("sidste_uge", "max"),
+        uger=("uger", "sum"),
         kommune=("kommune_kode", "last"),
     )
+    holders = perioder[["person_nr", "foerste_uge", "sidste_uge", "gruppe_nr"]].sort_values("foerste_uge")
+    holders = holders.rename(columns={"gruppe_nr": "status"})
     out = []
     for months, weeks in ((1, 4), (3, 13)):
-        status = spells.assign(uge=spells["slut"] + weeks).merge(
-            uger[["person_nr", "uge", "gruppe_nr"]].rename(columns={"gruppe_nr": "status"}),
-            on=["person_nr", "uge"],
-            how="left",
-        )
+        wanted = spells.assign(uge=spells["slut"] + weeks).sort_values("uge")
+        status = pd.merge_asof(wanted, holders, left_on="uge", right_on="foerste_uge", by="person_nr")
+        status["status"] = status["status"].where(status["sidste_uge"] >= status["uge"])
         out.append(status.groupby(["kommune", "gruppe_nr", "status"], dropna=False).size().rename(months))
     return pd.concat(out, axis=1)
 
 
 def pandas_ratio(tmp: Path, files: dict[str, Path], weeks: int, memory_limit: str) -> float:
     """pandas time / engine time for the same steps (DREAM spells, then the status 1 and 3 months after each)
-    on the same rows (the subset's person-weeks, loaded as integers on both sides)."""
+    on the same rows (the runs of the subset's person-weeks, loaded as integers on both sides)."""
     gap = forloeb.load_config()["gap"]
     with duckdb.connect(str(tmp / "subset.duckdb")) as conn:
         settings(conn, tmp, memory_limit)
         dimensions(conn)
         conn.execute(f"create temp table bench_kommuner as select unnest({forloeb_kommuner()}) as kode")
-        load(conn, files["dream_subset"], files["fagsystem_subset"], weeks)
+        encode_runs(conn, files["dream_uger_subset"], tmp / "dream_subset.parquet")
+        load(conn, tmp / "dream_subset.parquet", files["fagsystem_subset"], weeks)
         forloeb.load_code_lists(conn)
         conn.execute("delete from person.maalgruppeforloeb")  # DREAM only: the steps pandas does
         started = time.perf_counter()
         forloeb.build_spells(conn, gap)
         conn.execute(f"create table efter as {forloeb.vandringer_efter_forloeb_sql()}")
         engine = time.perf_counter() - started
-        uger = conn.execute(
-            "select u.person_nr, k.gruppe_nr, u.kommune_kode, u.uge from person.dream_uger as u "
-            "join forloeb_dream_koder as k using (kode) where k.gruppe_nr is not null"
+        perioder = conn.execute(
+            "select p.person_nr, k.gruppe_nr, p.kommune_kode, p.foerste_uge, p.sidste_uge "
+            "from person.dream_perioder as p join forloeb_dream_koder as k using (kode) where k.gruppe_nr is not null"
         ).df()
     started = time.perf_counter()
-    pandas_spells_and_transitions(uger, gap)
+    pandas_spells_and_transitions(perioder, gap)
     return (time.perf_counter() - started) / engine
 
 
@@ -202,15 +223,21 @@ def main(persons: int, weeks: int, memory_limit: str = "3GB") -> int:
         with duckdb.connect(str(tmp / "bench.duckdb")) as conn:
             settings(conn, tmp, memory_limit)
             files = generate(conn, tmp, persons, weeks, max(1, SUBSET_ROWS // weeks))
+            ingest_runs = encode_runs(conn, files["dream_uger"], tmp / "dream.parquet")
+            runs = conn.execute(f"select count(*) from read_parquet('{tmp / 'dream.parquet'}')").fetchone()[0]
             dimensions(conn)
-            wall, cpu = run_engine(conn, files["dream"], files["fagsystem"], weeks)
+            wall, cpu = run_engine(conn, tmp / "dream.parquet", files["fagsystem"], weeks)
         ratio = pandas_ratio(tmp, files, weeks, memory_limit)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     line = {
         "persons": persons,
         "weeks": weeks,
         "person_weeks": persons * weeks,
+        "dream_runs": runs,
+        # wall_s: the engine from reading the landed files (DREAM as runs) to the marts' rows; ingest_runs_s: the
+        # run-length encoding of the weekly rows that ingest does before landing, not part of wall_s.
         "wall_s": round(wall, 2),
+        "ingest_runs_s": round(ingest_runs, 2),
         "peak_rss_mb": round(peak),
         "pandas_ratio": round(ratio, 1),
         # CPU seconds of the engine over both threads: on a shared machine, wall_s is this divided by the

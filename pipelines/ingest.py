@@ -26,7 +26,7 @@ from pipelines.resources.reference import ReferenceData
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.sources.extracts import BY_CALLER, BY_CONTENT, BY_NAME, Extract, read_extract
 from pipelines.sources.jobindsats_parser import table_specs
-from pipelines.sources.personer import PersonExtract, looks_personal, scrub
+from pipelines.sources.personer import DREAM, PersonExtract, looks_personal, scrub
 from pipelines.sources.statbank_tables import statbank_tables
 from pipelines.sources.tilsyn_extract import KEY as TILSYN_KEY
 from pipelines.sources.tilsyn_extract import kommune_names, stage_tilsyn
@@ -184,7 +184,8 @@ def ingest_file(
 
 def _ingest_person(path: Path, extract: PersonExtract, landing: LandingStore, request: str) -> Outcome:
     """Land a person-level extract's pseudonymised rows and the original's hash (never the file itself)."""
-    summary = f"personer {extract.table_id}, {extract.rows} rows, kommuner {', '.join(extract.kommuner)}"
+    unit = "runs of weeks" if extract.table_id == DREAM else "rows"  # DREAM lands as runs (dream_runs.py)
+    summary = f"personer {extract.table_id}, {extract.rows} {unit}, kommuner {', '.join(extract.kommuner)}"
     found = (extract.source, extract.table_id, extract.periods, extract.content_hash)
     if extract.content_hash in {
         item.meta.get("original_sha256") for item in landing.all(extract.source, extract.table_id)

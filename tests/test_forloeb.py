@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from pipelines.bench_forloeb import dimensions
+from pipelines.sources.dream_runs import runs_sql
 from pipelines.sources.personer import week_number
 from warehouse import forloeb
 
@@ -36,7 +37,12 @@ def add_forloeb(conn, rows):
 
 
 def add_weeks(conn, person, kommune, code, weeks):
-    conn.executemany("insert into person.dream_uger values (?, ?, ?, ?)", [[person, kommune, w, code] for w in weeks])
+    """Weekly DREAM rows, stored as the engine reads them: as runs, encoded by ingest's SQL."""
+    conn.execute(
+        "create or replace temp table uger (person_nr integer, kommune_kode varchar, uge integer, kode smallint)"
+    )
+    conn.executemany("insert into uger values (?, ?, ?, ?)", [[person, kommune, w, code] for w in weeks])
+    conn.execute(f"insert into person.dream_perioder {runs_sql('select * from uger', person='person_nr')}")
 
 
 def into(conn, look_back=31):
@@ -136,6 +142,40 @@ def test_open_spell_at_the_end_of_the_extract(conn):
     assert spells(conn, 4, 100, 125) == [(1, 120, 122, 3, True)]  # 3 weeks to the end: it may go on
 
 
+def test_status_after_a_dream_spell_is_the_run_holding_that_week(conn):
+    """A spell of 111 ending in week 2819 (2024-01-21): 1 month after is week 2824, 3 months after week 2832."""
+    conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, ?, ?)", [HERNING, 2800, 2860])
+    for person, after in ((1, [(890, range(2822, 2829))]), (2, [(890, range(2822, 2824)), (651, range(2830, 2840))])):
+        add_weeks(conn, person, HERNING, 111, range(2810, 2820))
+        for code, weeks in after:
+            add_weeks(conn, person, HERNING, code, weeks)
+    forloeb.load_code_lists(conn)
+    forloeb.build_spells(conn, 4)
+    rows = conn.execute(
+        f"select maaneder_efter, status_efter, antal from ({forloeb.vandringer_efter_forloeb_sql()}) "
+        f"where omraade_kode = '{HERNING}' and kilde = 'dream' and maalgruppe = 'A-dagpenge' order by all"
+    ).fetchall()
+    assert rows == [
+        (1, "I alt", 2),
+        (1, "Selvforsørgelse/ingen ydelse", 1),  # person 2's sygedagpenge run ended in week 2823
+        (1, "Sygedagpenge", 1),  # week 2824 inside person 1's run of 2822-2828, not its first week
+        (3, "I alt", 2),
+        (3, "Selvforsørgelse/ingen ydelse", 1),  # person 1's latest run before week 2832 ended in 2828
+        (3, "Uddannelse (SU)", 1),  # a code outside the ydelsesgrupper: its status
+    ]
+
+
+def test_two_codes_in_one_week_fail_the_person_weeks_check(conn):
+    conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, ?, ?)", [HERNING, 90, 130])
+    add_weeks(conn, 1, HERNING, 111, range(100, 106))
+    forloeb.load_code_lists(conn)
+    forloeb.build_spells(conn, 4)
+    assert conn.execute(forloeb.model("check_person_weeks")).fetchone() == (6, 6, 0)
+    add_weeks(conn, 1, HERNING, 890, [104, 120])  # week 104 has a second code
+    forloeb.build_spells(conn, 4)
+    assert conn.execute(forloeb.model("check_person_weeks")).fetchone() == (8, 8, 1)
+
+
 def test_week_53_runs_into_week_1():
     assert week_number("y_2101") - week_number("y_2053") == 1
     assert week_number("y_2153") is None  # 2021 has no week 53
@@ -165,6 +205,35 @@ def test_fuldtidspersoner_count_each_person_week_once(conn):
         "where fuldtidspersoner = 2 and ydelsesgruppe_kode = 'ptv_i_alt') order by all"
     ).fetchall()
     assert [r[1:] for r in rows] == [("ptv_a_dagpenge", 1, 1), ("ptv_i_alt", 2, 2), ("ptv_sygedagpenge", 1, 1)]
+
+
+def test_a_person_with_several_runs_in_a_month_counts_once(conn):
+    """December 2023 is weeks 2813-2816. Person 3 changes code inside dagpenge and then has sygedagpenge,
+    person 4's second dagpenge run starts in the month the first ended, person 5 moves to Holstebro."""
+    for kommune in (HERNING, HOLSTEBRO):
+        conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, 2800, 2860)", [kommune])
+    for person, kommune, code, weeks in [
+        (3, HERNING, 111, [2813, 2814]),
+        (3, HERNING, 130, [2815]),
+        (3, HERNING, 890, [2816]),
+        (4, HERNING, 111, range(2810, 2814)),
+        (4, HERNING, 111, [2815]),
+        (5, HERNING, 111, [2813, 2814]),
+        (5, HOLSTEBRO, 111, [2816]),
+    ]:
+        add_weeks(conn, person, kommune, code, weeks)
+    forloeb.load_code_lists(conn)
+    rows = conn.execute(
+        f"select omraade_kode, ydelsesgruppe_kode, personer, fuldtidspersoner from ({forloeb.fuldtidspersoner_sql()}) "
+        f"where periode = '2023M12' and omraade_kode in ('{HERNING}', '{HOLSTEBRO}') order by all"
+    ).fetchall()
+    assert rows == [
+        (HERNING, "ptv_a_dagpenge", 3, 2),  # 7 weeks / 4
+        (HERNING, "ptv_i_alt", 3, 2),
+        (HERNING, "ptv_sygedagpenge", 1, 0),
+        (HOLSTEBRO, "ptv_a_dagpenge", 1, 0),
+        (HOLSTEBRO, "ptv_i_alt", 1, 0),
+    ]
 
 
 def test_serving_suppresses_a_status_close_to_its_i_alt():

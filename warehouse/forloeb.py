@@ -2,11 +2,12 @@
 
 Input, in the `person` schema (never published: warehouse/publish.py refuses it):
 - `person.maalgruppeforloeb(forloeb_nr, person_nr, kommune_kode, maalgruppe, startdato, slutdato)`;
-- `person.dream_uger(person_nr, kommune_kode, uge, kode)`: the weeks with a DREAM code, `uge` counting
-  weeks from Monday 1970-01-05;
+- `person.dream_perioder(person_nr, kommune_kode, kode, foerste_uge, sidste_uge)`: the DREAM runs (a person's
+  consecutive weeks with one code in one kommune, pipelines/sources/dream_runs.py), weeks counted from Monday
+  1970-01-05; no pass of the engine touches every person-week;
 - `person.udtraek(kilde, kommune_kode, datagrundlag, horisont, foerste_uge, sidste_uge)`: per source
   ('fagsystem', 'dream') the kommuner the extracts cover and how far they reach.
-Persons are integers (`person_nr`), groups small integers: the sorts and joins over a billion
+Persons are integers (`person_nr`), groups small integers: the sorts and joins over the runs of a billion
 person-weeks stay narrow. One SQL model per file in warehouse/forloeb/; every area is summed from the
 kommuner through mart.omraade_medlemskab, only where the extracts cover all its kommuner (`_areas`).
 The marts' declarations (warehouse/marts.py) call the `*_sql` functions below.
@@ -52,8 +53,8 @@ def create_inputs(conn: duckdb.DuckDBPyConnection) -> None:
         "kommune_kode varchar, maalgruppe varchar, startdato date, slutdato date)"
     )
     conn.execute(
-        "create table if not exists person.dream_uger (person_nr integer, kommune_kode varchar, uge integer, "
-        "kode smallint)"
+        "create table if not exists person.dream_perioder (person_nr integer, kommune_kode varchar, kode smallint, "
+        "foerste_uge integer, sidste_uge integer)"
     )
     conn.execute(
         "create table if not exists person.udtraek (kilde varchar, kommune_kode varchar, datagrundlag varchar, "
@@ -66,9 +67,10 @@ def create_inputs(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_persons(conn: duckdb.DuckDBPyConnection) -> None:
-    """person.personer, person.maalgruppeforloeb and person.dream_uger from the landed pseudonymised rows.
+    """person.personer, person.maalgruppeforloeb and person.dream_perioder from the landed pseudonymised rows.
 
-    Reads the relations `fagsystem_rows` and `dream_rows` (landing's columns); persons become integers.
+    Reads the relations `fagsystem_rows` and `dream_rows` (landing's columns, DREAM as runs); persons become
+    integers.
     The numbers are identities only (no rule depends on their order), so they are handed out unsorted.
     """
     conn.execute(
@@ -80,7 +82,7 @@ def load_persons(conn: duckdb.DuckDBPyConnection) -> None:
         "f.maalgruppe, f.startdato, f.slutdato from fagsystem_rows as f join person.personer as p using (person_id)"
     )
     conn.execute(
-        "insert into person.dream_uger select p.person_nr, d.kommune_kode, d.uge, d.kode "
+        "insert into person.dream_perioder select p.person_nr, d.kommune_kode, d.kode, d.foerste_uge, d.sidste_uge "
         "from dream_rows as d join person.personer as p using (person_id)"
     )
 
@@ -117,17 +119,21 @@ def load_code_lists(conn: duckdb.DuckDBPyConnection) -> None:
         f"""create or replace temp table forloeb_varighedsintervaller as
         select * from read_csv('{ref}/varighedsintervaller.csv', nullstr = '')"""
     )
-    # The month of a week is the month of its Thursday; a month counts only when the extract has all its weeks.
+    # The month of a week is the month of its Thursday, numbered year * 12 + month - 1; a month's weeks are
+    # consecutive, so a month is its first and last week. A month counts only when the extract has all its weeks.
     conn.execute(
-        """create or replace temp table forloeb_uge_maaned as
-        with span as (select min(foerste_uge) as fra, max(sidste_uge) as til from person.udtraek where kilde = 'dream'),
-        uger as (
-            select uge::integer as uge, strftime(date '1970-01-08' + 7 * uge::integer, '%YM%m') as maaned
-            from span, range(span.fra - 5, span.til + 6) as r(uge)
-        )
-        select u.uge, u.maaned, count(*) over (partition by u.maaned) as uger_i_maaned,
-            bool_and(u.uge between s.fra and s.til) over (partition by u.maaned) as hel
-        from uger as u, span as s"""
+        "create or replace temp macro forloeb_maaned_nr(uge) as "
+        "year(date '1970-01-08' + 7 * uge::integer) * 12 + month(date '1970-01-08' + 7 * uge::integer) - 1"
+    )
+    conn.execute(
+        """create or replace temp table forloeb_maaneder as
+        with span as (select min(foerste_uge) as fra, max(sidste_uge) as til from person.udtraek where kilde = 'dream')
+        select forloeb_maaned_nr(r.uge) as maaned_nr,
+            strftime(date '1970-01-08' + 7 * min(r.uge)::integer, '%YM%m') as maaned,
+            min(r.uge)::integer as foerste_uge, max(r.uge)::integer as sidste_uge, count(*) as uger_i_maaned,
+            bool_and(r.uge between s.fra and s.til) as hel
+        from span as s, range(s.fra - 5, s.til + 6) as r(uge)
+        group by maaned_nr"""
     )
 
 

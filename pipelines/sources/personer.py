@@ -9,8 +9,8 @@ A `person_id` that looks like a CPR number (10 digits or `DDMMYY-XXXX` whose fir
 no modulus-11 test) is replaced on read by HMAC-SHA256 under `JOBINDBLIK_PSEUDONYM_KEY`, computed inside
 DuckDB, so the number never leaves the reading connection; without the key such a file is refused. Other
 ids (a case system's own numbers) are kept as given. What the caller gets is the pseudonymised rows as a
-Parquet body for landing and the original file's hash; error messages never quote a person_id and any
-CPR-like text in them is masked (`scrub`).
+Parquet body for landing (DREAM as runs of weeks, pipelines/sources/dream_runs.py) and the original file's
+hash; error messages never quote a person_id and any CPR-like text in them is masked (`scrub`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import duckdb
 
 from pipelines.errors import InputError, Problem
 from pipelines.settings import REFERENCE_DIR
+from pipelines.sources.dream_runs import runs_sql
 
 SOURCE = "personer"
 FORLOEB = "maalgruppeforloeb"
@@ -56,7 +57,7 @@ class PersonExtract:
     format: str  # "personer-csv" | "xlsx"
     content_hash: str  # sha256 of the original file: landing records it, never the file
     body: bytes  # the pseudonymised rows as Parquet
-    rows: int
+    rows: int  # DREAM: runs of weeks, not weeks
     kommuner: tuple[str, ...]
     periods: tuple[str, ...]  # the months the rows touch, YYYYMmm
     pseudonymised: int  # how many distinct person_ids looked like CPR numbers and were replaced
@@ -278,11 +279,11 @@ def _read(
             f"into name kolonne value kode) as r join uge_map as u using (kolonne) where trim(r.kode) <> ''"
         )
         _check(conn, source, _dream_problems(columns))
-        query = f"""
+        weekly = f"""
             select {person("r.ident")} as person_id, k.kommune_kode, r.uge, r.kode::smallint as kode
-            from long_rows as r join kommune_map as k on k.navn = lower(trim(r.kommune))
-            order by kommune_kode, person_id, uge"""
-        months = "select distinct strftime(date '1970-01-08' + 7 * uge, '%YM%m') from rows"
+            from long_rows as r join kommune_map as k on k.navn = lower(trim(r.kommune))"""
+        query = f"{runs_sql(weekly)} order by kommune_kode, person_id, foerste_uge"
+        months = "select distinct strftime(date '1970-01-08' + 7 * uge, '%YM%m') from long_rows"
         horizon = (min(weeks.values()), max(weeks.values()))
     conn.execute(f"create temp table rows as {query}", params)
     rows = conn.execute("select count(*) from rows").fetchone()[0]

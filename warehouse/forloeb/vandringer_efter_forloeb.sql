@@ -1,8 +1,9 @@
 -- Out of a målgruppe: for every forløb that ended, where the person is 1 and 3 months after its end,
 -- per quarter of the end. Case system: the målgruppe of another forløb open that day (the latest started
 -- wins) or 'Ingen'. DREAM: the ydelsesgruppe of the week holding that day, another code's status, or
--- selvforsørgelse when the week has none. Days after the extract's horizon are not known yet: left out.
--- 'I alt' is each row's total.
+-- selvforsørgelse when the week has none; the week's code is that of the person's run holding it (the
+-- latest-starting run at or before it, when it has not ended before it). Days after the extract's horizon
+-- are not known yet: left out. 'I alt' is each row's total.
 with sagsslut as (
     select f.*, h.maaneder_efter, (f.slutdato + to_months(h.maaneder_efter))::date as dag
     from person.maalgruppeforloeb as f
@@ -20,33 +21,39 @@ sagsstatus as (
     group by s.forloeb_nr, s.slutdato, s.kommune_kode, s.maalgruppe, s.maaneder_efter
 ),
 dreamslut as (
-    select d.person_nr, d.kommune_kode, g.ydelsesgruppe as maalgruppe, h.maaneder_efter,
-        date '1970-01-05' + 7 * d.slut_uge + 6 as slutdato,
-        (date_diff('day', date '1970-01-05', (date '1970-01-05' + 7 * d.slut_uge + 6 + to_months(h.maaneder_efter))::date)
-            // 7)::integer as status_uge
-    from person.dream_forloeb as d
-    cross join (values (1), (3)) as h(maaneder_efter)
-    join forloeb_grupper as g using (gruppe_nr)
-    where not d.aaben
+    select * from (
+        select d.person_nr, d.kommune_kode, d.gruppe_nr, h.maaneder_efter, x.sidste_uge,
+            date '1970-01-05' + 7 * d.slut_uge + 6 as slutdato,
+            (date_diff('day', date '1970-01-05', (date '1970-01-05' + 7 * d.slut_uge + 6 + to_months(h.maaneder_efter))::date)
+                // 7)::integer as status_uge
+        from person.dream_forloeb as d
+        cross join (values (1), (3)) as h(maaneder_efter)
+        join person.udtraek as x on x.kilde = 'dream' and x.kommune_kode = d.kommune_kode
+        where not d.aaben
+    )
+    where status_uge <= sidste_uge
 ),
-dreamstatus as (
-    select s.slutdato, s.kommune_kode, s.maalgruppe, s.maaneder_efter, 'dream' as kilde,
-        coalesce(g.ydelsesgruppe, k.status_efter, 'Selvforsørgelse/ingen ydelse') as status_efter
+dreamkoder as (  -- counted by the code of the run holding the week (null: none), labelled once per group below
+    select date_trunc('quarter', s.slutdato) as kvartal, s.kommune_kode, s.gruppe_nr, s.maaneder_efter,
+        case when p.sidste_uge >= s.status_uge then p.kode end as status_kode, count(*) as antal
     from dreamslut as s
-    join person.udtraek as x on x.kilde = 'dream' and x.kommune_kode = s.kommune_kode
-    left join person.dream_uger as u on u.person_nr = s.person_nr and u.uge = s.status_uge
-    left join forloeb_dream_koder as k on k.kode = u.kode
-    left join forloeb_grupper as g on g.gruppe_nr = k.gruppe_nr
-    where s.status_uge <= x.sidste_uge
+    asof left join person.dream_perioder as p on p.person_nr = s.person_nr and p.foerste_uge <= s.status_uge
+    group by all
 ),
 alle as (
-    select * from sagsstatus
+    select date_trunc('quarter', slutdato) as kvartal, kommune_kode, maalgruppe, status_efter, maaneder_efter,
+        1 as antal, kilde
+    from sagsstatus
     union all
-    select * from dreamstatus
+    select d.kvartal, d.kommune_kode, g.ydelsesgruppe, coalesce(s.ydelsesgruppe, k.status_efter, 'Selvforsørgelse/ingen ydelse'),
+        d.maaneder_efter, d.antal, 'dream'
+    from dreamkoder as d
+    join forloeb_grupper as g using (gruppe_nr)
+    left join forloeb_dream_koder as k on k.kode = d.status_kode
+    left join forloeb_grupper as s on s.gruppe_nr = k.gruppe_nr
 ),
 talt as (  -- counted per quarter's first day; the label is made once per group, not once per forløb
-    select date_trunc('quarter', slutdato) as kvartal, kommune_kode, maalgruppe, status_efter, maaneder_efter,
-        count(*) as antal, kilde
+    select kvartal, kommune_kode, maalgruppe, status_efter, maaneder_efter, sum(antal) as antal, kilde
     from alle
     group by grouping sets (
         (kvartal, kommune_kode, maalgruppe, status_efter, maaneder_efter, kilde),
