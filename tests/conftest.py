@@ -148,6 +148,28 @@ def assert_same_frame(left: pd.DataFrame, right: pd.DataFrame, **options: Any) -
         assert_frame_equal(left, right, **options)
 
 
+def assert_same_rows(left: Path, right: Path, tables: list[str]) -> None:
+    """Each table holds the same columns, types and rows (as a multiset, exactly) in two DuckDB files.
+
+    Compared inside DuckDB: a table of 800,000 rows in well under a second, where sorting both into pandas
+    takes seconds. A difference is shown as up to five rows found on one side only.
+    """
+    import duckdb
+
+    with duckdb.connect() as conn:
+        conn.execute("attach ? as l (read_only)", [str(left)])
+        conn.execute("attach ? as r (read_only)", [str(right)])
+        for table in tables:
+            columns = [conn.execute(f"select column_name, column_type from (describe {db}.{table})").fetchall()
+                       for db in ("l", "r")]  # fmt: skip
+            assert columns[0] == columns[1], f"{table}: columns differ: {columns[0]} vs {columns[1]}"
+            only = conn.execute(
+                f"(select 'left' as side, * from (select * from l.{table} except all select * from r.{table})) "
+                f"union all (select 'right', * from (select * from r.{table} except all select * from l.{table}))"
+            ).df()
+            assert only.empty, f"{table}: {len(only)} rows on one side only, e.g.\n{only.head(5).to_string()}"
+
+
 def table_names(database: Path, schema: str) -> list[str]:
     import duckdb
 

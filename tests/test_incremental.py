@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import assert_same_frame, read_table
+from conftest import assert_same_frame, assert_same_rows, read_table
 from pandas.testing import assert_frame_equal
 
 from pipelines.definitions import make_definitions
@@ -347,7 +347,7 @@ def test_a_months_backfill_touches_only_the_monthly_tables_and_leaves_every_figu
     data every mart row equals the full run's, mart.udvikling included, and the quarterly tables are not run.
     Its serving copy, started from the full run's, holds what publishing the warehouse anew gives."""
     tables = ["mart.ledighed", "mart.fuldtidspersoner", "mart.udvikling", "mart.noegletal", "mart.varigheder"]
-    before = {t: in_order(read_table(good_copy, t)) for t in tables}
+    before = {t: in_order(good_copy, t) for t in tables}
 
     done = cli_run(good_copy, "--months", "2026M05", "2026M06")
 
@@ -355,7 +355,7 @@ def test_a_months_backfill_touches_only_the_monthly_tables_and_leaves_every_figu
     assert "mart__ledighed done" in done.stderr and "mart__udvikling done" in done.stderr
     assert "mart__varigheder" not in done.stderr and "staging__jobindsats_y30r21" not in done.stderr
     for table in tables:
-        after = in_order(read_table(good_copy, table))
+        after = in_order(good_copy, table)
         assert len(after) == len(before[table]), table
         assert_same_frame(after, before[table], check_exact=False, obj=table)
     anew = tmp_path / "anew" / "serving.duckdb"
@@ -363,11 +363,10 @@ def test_a_months_backfill_touches_only_the_monthly_tables_and_leaves_every_figu
     with duckdb.connect(str(good_copy)) as conn:
         published = publish(conn, anew, diskretionering=load_config(), model_for=model_for)
     served = good_copy.with_name("serving.duckdb")
-    for table in published:
-        assert_frame_equal(in_order(read_table(served, table)), in_order(read_table(anew, table)), obj=table)
+    assert_same_rows(served, anew, list(published))
 
 
-def in_order(frame):
-    """Rows in the order of all their values, so two builds of a table compare row by row."""
-    keys = [c for c in frame.columns if c != "aendret_tid"]
-    return frame[keys].sort_values(keys, na_position="first").reset_index(drop=True)
+def in_order(database, table):
+    """A table's rows sorted by all their values (DuckDB sorts), so two builds of it compare row by row."""
+    with duckdb.connect(str(database), read_only=True) as conn:
+        return conn.execute(f"select columns(lambda c: c <> 'aendret_tid') from {table} order by all nulls first").df()
