@@ -45,6 +45,17 @@ def add_weeks(conn, person, kommune, code, weeks):
     conn.execute(f"insert into person.dream_perioder {runs_sql('select * from uger', person='person_nr')}")
 
 
+def cover_dream(conn, kommune, first, last):
+    """The DREAM extract covers `kommune` from week `first` to week `last`."""
+    conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, ?, ?)", [kommune, first, last])
+
+
+def build(conn, gap=4):
+    """The code lists and the DREAM spells, as the engine builds them before its marts."""
+    forloeb.load_code_lists(conn)
+    forloeb.build_spells(conn, gap)
+
+
 def into(conn, look_back=31):
     forloeb.load_code_lists(conn)
     rows = forloeb.vandringer_maalgruppe_sql(look_back)
@@ -56,9 +67,8 @@ def into(conn, look_back=31):
 
 def spells(conn, gap, first, last):
     conn.execute("delete from person.udtraek where kilde = 'dream'")
-    conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, ?, ?)", [HERNING, first, last])
-    forloeb.load_code_lists(conn)
-    forloeb.build_spells(conn, gap)
+    cover_dream(conn, HERNING, first, last)
+    build(conn, gap)
     return conn.execute(
         "select person_nr, start_uge, slut_uge, uger_paa_ydelse, aaben from person.dream_forloeb order by all"
     ).fetchall()
@@ -144,13 +154,12 @@ def test_open_spell_at_the_end_of_the_extract(conn):
 
 def test_status_after_a_dream_spell_is_the_run_holding_that_week(conn):
     """A spell of 111 ending in week 2819 (2024-01-21): 1 month after is week 2824, 3 months after week 2832."""
-    conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, ?, ?)", [HERNING, 2800, 2860])
+    cover_dream(conn, HERNING, 2800, 2860)
     for person, after in ((1, [(890, range(2822, 2829))]), (2, [(890, range(2822, 2824)), (651, range(2830, 2840))])):
         add_weeks(conn, person, HERNING, 111, range(2810, 2820))
         for code, weeks in after:
             add_weeks(conn, person, HERNING, code, weeks)
-    forloeb.load_code_lists(conn)
-    forloeb.build_spells(conn, 4)
+    build(conn)
     rows = conn.execute(
         f"select maaneder_efter, status_efter, antal from ({forloeb.vandringer_efter_forloeb_sql()}) "
         f"where omraade_kode = '{HERNING}' and kilde = 'dream' and maalgruppe = 'A-dagpenge' order by all"
@@ -166,10 +175,9 @@ def test_status_after_a_dream_spell_is_the_run_holding_that_week(conn):
 
 
 def test_two_codes_in_one_week_fail_the_person_weeks_check(conn):
-    conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, ?, ?)", [HERNING, 90, 130])
+    cover_dream(conn, HERNING, 90, 130)
     add_weeks(conn, 1, HERNING, 111, range(100, 106))
-    forloeb.load_code_lists(conn)
-    forloeb.build_spells(conn, 4)
+    build(conn)
     assert conn.execute(forloeb.model("check_person_weeks")).fetchone() == (6, 6, 0)
     add_weeks(conn, 1, HERNING, 890, [104, 120])  # week 104 has a second code
     forloeb.build_spells(conn, 4)
@@ -183,8 +191,7 @@ def test_week_53_runs_into_week_1():
 
 def test_afsluttede_and_open_forloeb_in_varigheder(conn):
     add_forloeb(conn, [(1, HERNING, KH, "2024-01-01", "2024-01-14"), (2, HERNING, KH, "2024-02-01", None)])
-    forloeb.load_code_lists(conn)
-    forloeb.build_spells(conn, 4)
+    build(conn)
     rows = conn.execute(
         f"select periode, maal, varighedsinterval, antal_forloeb, gnsn_varighed_uger from ({forloeb.varigheder_sql()}) "
         f"where omraade_kode = '{HERNING}' and periode = '2024Q01' order by all"
@@ -195,7 +202,7 @@ def test_afsluttede_and_open_forloeb_in_varigheder(conn):
 
 
 def test_fuldtidspersoner_count_each_person_week_once(conn):
-    conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, ?, ?)", [HERNING, 2800, 2860])
+    cover_dream(conn, HERNING, 2800, 2860)
     add_weeks(conn, 1, HERNING, 111, range(2810, 2830))
     add_weeks(conn, 2, HERNING, 890, range(2810, 2830))
     forloeb.load_code_lists(conn)
@@ -211,7 +218,7 @@ def test_a_person_with_several_runs_in_a_month_counts_once(conn):
     """December 2023 is weeks 2813-2816. Person 3 changes code inside dagpenge and then has sygedagpenge,
     person 4's second dagpenge run starts in the month the first ended, person 5 moves to Holstebro."""
     for kommune in (HERNING, HOLSTEBRO):
-        conn.execute("insert into person.udtraek values ('dream', ?, 'extract', null, 2800, 2860)", [kommune])
+        cover_dream(conn, kommune, 2800, 2860)
     for person, kommune, code, weeks in [
         (3, HERNING, 111, [2813, 2814]),
         (3, HERNING, 130, [2815]),
