@@ -14,6 +14,7 @@ from assets.metadata import DOMAIN_TAGS, OWNERS, definition_metadata, markdown_t
 from pipelines.errors import InputError
 from pipelines.months import tagged_months
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
+from warehouse import unpublished
 from warehouse.build import Outcome, build
 from warehouse.marts import MARTS, ROOT, Mart, Scope
 
@@ -86,6 +87,7 @@ def mart_asset(mart: Mart) -> dg.AssetsDefinition:
         scope = run_scope(context)
         try:
             with warehouse.connect() as conn:
+                unpublished.mark(conn, mart.table, context.run_id)
                 outcome = build(conn, mart, scope)
         except InputError as error:
             yield failed(key, error.problems)

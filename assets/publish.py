@@ -7,7 +7,7 @@ import pandas as pd
 from assets.marts import run_scope
 from assets.metadata import DOMAIN_TAGS, OWNERS, chart, markdown_table
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
-from warehouse import udvikling
+from warehouse import udvikling, unpublished
 from warehouse.bi import BI_SCHEMA
 from warehouse.diskretionering import load_config
 from warehouse.export import export_folder
@@ -78,9 +78,12 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
         config = load_config()
         suppressed: dict[str, int] = {}
         scope = run_scope(context)
-        written = scope.tables  # None: a whole run, every table new
-        unchanged = frozenset() if written is None else frozenset(BY_TABLE) - written
         with warehouse.connect() as conn:
+            marks = unpublished.marks(conn)
+            # Tables an earlier run wrote but never published are new to the serving copy too: written whole.
+            behind = unpublished.by_other_runs(marks, context.run_id)
+            written = scope.tables  # None: a whole run, every table new
+            unchanged = frozenset() if written is None else frozenset(BY_TABLE) - written - behind
             counts = publish(
                 conn,
                 warehouse.serving_path,
@@ -88,8 +91,9 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
                 model_for=model_for,
                 suppressed=suppressed,
                 unchanged=unchanged,
-                rewritten=rewritten(scope),
+                rewritten={table: part for table, part in rewritten(scope).items() if table not in behind},
             )
+            unpublished.clear(conn, marks)
         table = pd.DataFrame(sorted(counts.items()), columns=["table", "rows"])
         table["suppressed_cells"] = table["table"].map(suppressed).astype("Int64")
         return dg.MaterializeResult(
@@ -102,6 +106,7 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
                 "diskretionering_taerskel": dg.MetadataValue.int(config.taerskel),
                 "suppressed_cells": dg.MetadataValue.int(sum(suppressed.values())),
                 "tables_copied_unchanged": dg.MetadataValue.int(len(unchanged & set(counts))),
+                "tables_from_unpublished_runs": dg.MetadataValue.int(len(behind)),
                 # Charts only where the run's metadata is kept: a CLI run's throwaway instance would draw them for
                 # nobody (about 1 s with matplotlib's import).
                 **({} if context.instance.is_ephemeral else trend_charts(warehouse.serving_path)),

@@ -370,3 +370,46 @@ def in_order(database, table):
     """A table's rows sorted by all their values (DuckDB sorts), so two builds of it compare row by row."""
     with duckdb.connect(str(database), read_only=True) as conn:
         return conn.execute(f"select columns(lambda c: c <> 'aendret_tid') from {table} order by all nulls first").df()
+
+
+def test_tables_an_earlier_run_wrote_but_never_published_are_served_by_the_next_run_over_other_months(
+    good_copy, run_assets, tmp_path
+):
+    """A run that rewrites mart.benchmark and mart.udvikling and stops before publish (a check failing further
+    down, a run cancelled in the UI) leaves the serving copy behind the warehouse. The next run over other
+    tables and months starts from that copy: it must serve those two tables anew, not keep the stale ones."""
+    herning = (
+        "select faktisk_antal from mart.benchmark where periode = '2020QMAT02' and omraade_navn = 'Herning' "
+        "and ydelsesgruppe_kode = 'i_alt'"
+    )
+    served = good_copy.with_name("serving.duckdb")
+    with duckdb.connect(str(good_copy)) as conn:
+        conn.execute(
+            "update staging.jobindsats_y30r21 set forventet_antal = forventet_antal + 10, "
+            "faktisk_antal = faktisk_antal + 10 where periode = '2020QMAT02' and omraade_navn = 'Herning' "
+            "and ydelsesgruppe = 'Ydelsesgrupper i alt'"
+        )
+    stopped = run_assets(good_copy, [dg.AssetKey(["mart", "benchmark"]), dg.AssetKey(["mart", "udvikling"])])
+    assert stopped.success
+    with duckdb.connect(str(good_copy), read_only=True) as conn:
+        assert conn.execute(herning).fetchone() == (4870,)
+    with duckdb.connect(str(served), read_only=True) as conn:
+        assert conn.execute(herning).fetchone() == (4860,)  # behind: nothing published it
+
+    keys = [
+        dg.AssetKey(["mart", "ledighed"]),
+        dg.AssetKey(["mart", "udvikling"]),
+        dg.AssetKey(["publish", "serving_duckdb"]),
+    ]
+    later = run_assets(good_copy, keys, tags=months_tags("2026M05", "2026M06"))
+
+    assert later.success
+    with duckdb.connect(str(served), read_only=True) as conn:
+        assert conn.execute(herning).fetchone() == (4870,)
+    anew = tmp_path / "anew" / "serving.duckdb"
+    anew.parent.mkdir()
+    with duckdb.connect(str(good_copy)) as conn:
+        published = publish(conn, anew, diskretionering=load_config(), model_for=model_for)
+    assert_same_rows(served, anew, list(published))
+    with duckdb.connect(str(good_copy), read_only=True) as conn:  # published: the next scoped run may keep them
+        assert conn.execute("select count(*) from drift.upublicerede_tabeller").fetchone() == (0,)
