@@ -49,13 +49,23 @@ def trend_charts(serving) -> dict[str, dg.MetadataValue]:
 
 
 def rewritten(scope: Scope) -> dict[str, Rewritten]:
-    """The tables a run over part of the months or tables rewrote only part of: mart.udvikling's comparisons
-    with the run's months and tables (warehouse/udvikling.py `scoped`), so publish suppresses just those."""
-    if scope.months is None and scope.tables is None:
-        return {}
-    if scope.tables is not None and udvikling.TABLE not in scope.tables:
+    """The tables a run over some tables rewrote only part of: mart.udvikling's comparisons with the run's
+    months and tables (warehouse/udvikling.py `scoped`), so publish suppresses just those."""
+    if udvikling.TABLE not in scope.tables:
         return {}
     return {udvikling.TABLE: Rewritten(udvikling.scoped(scope.tables, scope.months)[1], udvikling.SCOPE_COLUMNS)}
+
+
+def kept_from_serving(
+    scope: Scope, behind: frozenset[str], suppressed_alike: bool
+) -> tuple[frozenset[str], dict[str, Rewritten]]:
+    """What the new serving copy keeps of the current one: the tables the run did not write, and the rows it
+    did not rewrite. Nothing of a table an earlier run left unpublished (`behind`), nothing at all when the
+    current copy was suppressed under another configuration or the run wrote every table."""
+    if scope.tables is None or not suppressed_alike:
+        return frozenset(), {}
+    unchanged = frozenset(BY_TABLE) - scope.tables - behind
+    return unchanged, {table: part for table, part in rewritten(scope).items() if table not in behind}
 
 
 def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
@@ -80,10 +90,8 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
         scope = run_scope(context)
         with warehouse.connect() as conn:
             marks = unpublished.marks(conn)
-            # Tables an earlier run wrote but never published are new to the serving copy too: written whole.
             behind = unpublished.by_other_runs(marks, context.run_id)
-            written = scope.tables  # None: a whole run, every table new
-            unchanged = frozenset() if written is None else frozenset(BY_TABLE) - written - behind
+            unchanged, in_part = kept_from_serving(scope, behind, unpublished.suppressed_alike(conn, config))
             counts = publish(
                 conn,
                 warehouse.serving_path,
@@ -91,9 +99,10 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
                 model_for=model_for,
                 suppressed=suppressed,
                 unchanged=unchanged,
-                rewritten={table: part for table, part in rewritten(scope).items() if table not in behind},
+                rewritten=in_part,
             )
             unpublished.clear(conn, marks)
+            unpublished.published_with(conn, config)
         table = pd.DataFrame(sorted(counts.items()), columns=["table", "rows"])
         table["suppressed_cells"] = table["table"].map(suppressed).astype("Int64")
         return dg.MaterializeResult(

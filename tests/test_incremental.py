@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
@@ -27,7 +28,7 @@ from pipelines.sources.jobindsats import JobindsatsSnapshotClient
 from pipelines.sources.jobindsats_parser import table_specs
 from pipelines.sources.statbank import StatbankSnapshotClient
 from pipelines.whats_new import Release, month_span, new_jobindsats_tables, new_statbank_tables, release_plan, run_plan
-from warehouse.diskretionering import load_config
+from warehouse.diskretionering import Config, load_config
 from warehouse.marts import model_for
 from warehouse.publish import publish
 
@@ -39,6 +40,12 @@ STAGING_Y30R21 = dg.AssetKey(["staging", "jobindsats_y30r21"])
 LANDING_Y60J01 = dg.AssetKey(["landing", "jobindsats_y60j01"])
 STAGING_Y60J01 = dg.AssetKey(["staging", "jobindsats_y60j01"])
 STAGING_ORDER = "periode, omraade_kode, ydelsesgruppe"
+# A run over some months in small: one monthly table, the comparisons, publish.
+MONTHLY_AND_PUBLISH = [
+    dg.AssetKey(["mart", "ledighed"]),
+    dg.AssetKey(["mart", "udvikling"]),
+    dg.AssetKey(["publish", "serving_duckdb"]),
+]
 KEY = ["periode", "omraade_navn", "ydelsesgruppe"]
 # The two figures a revision changes: København's total and Herning's sygedagpenge in 2020QMAT02.
 REVISED_ROWS = [("2020QMAT02", "København", "Ydelsesgrupper i alt"), ("2020QMAT02", "Herning", "Sygedagpenge mv.")]
@@ -358,12 +365,16 @@ def test_a_months_backfill_touches_only_the_monthly_tables_and_leaves_every_figu
         after = in_order(good_copy, table)
         assert len(after) == len(before[table]), table
         assert_same_frame(after, before[table], check_exact=False, obj=table)
-    anew = tmp_path / "anew" / "serving.duckdb"
-    anew.parent.mkdir()
-    with duckdb.connect(str(good_copy)) as conn:
-        published = publish(conn, anew, diskretionering=load_config(), model_for=model_for)
-    served = good_copy.with_name("serving.duckdb")
-    assert_same_rows(served, anew, list(published))
+    assert_served_as_published_anew(good_copy, tmp_path)
+
+
+def assert_served_as_published_anew(warehouse: Path, folder: Path, config: Config | None = None) -> None:
+    """The serving copy beside `warehouse` holds what publishing the warehouse anew (into `folder`) gives."""
+    anew = folder / "anew" / "serving.duckdb"
+    anew.parent.mkdir(parents=True)
+    with duckdb.connect(str(warehouse)) as conn:
+        published = publish(conn, anew, diskretionering=config or load_config(), model_for=model_for)
+    assert_same_rows(warehouse.with_name("serving.duckdb"), anew, list(published))
 
 
 def in_order(database, table):
@@ -396,20 +407,27 @@ def test_tables_an_earlier_run_wrote_but_never_published_are_served_by_the_next_
     with duckdb.connect(str(served), read_only=True) as conn:
         assert conn.execute(herning).fetchone() == (4860,)  # behind: nothing published it
 
-    keys = [
-        dg.AssetKey(["mart", "ledighed"]),
-        dg.AssetKey(["mart", "udvikling"]),
-        dg.AssetKey(["publish", "serving_duckdb"]),
-    ]
-    later = run_assets(good_copy, keys, tags=months_tags("2026M05", "2026M06"))
+    later = run_assets(good_copy, MONTHLY_AND_PUBLISH, tags=months_tags("2026M05", "2026M06"))
 
     assert later.success
     with duckdb.connect(str(served), read_only=True) as conn:
         assert conn.execute(herning).fetchone() == (4870,)
-    anew = tmp_path / "anew" / "serving.duckdb"
-    anew.parent.mkdir()
-    with duckdb.connect(str(good_copy)) as conn:
-        published = publish(conn, anew, diskretionering=load_config(), model_for=model_for)
-    assert_same_rows(served, anew, list(published))
+    assert_served_as_published_anew(good_copy, tmp_path)
     with duckdb.connect(str(good_copy), read_only=True) as conn:  # published: the next scoped run may keep them
         assert conn.execute("select count(*) from drift.upublicerede_tabeller").fetchone() == (0,)
+
+
+def test_after_a_change_of_diskretionering_a_run_over_some_months_suppresses_every_table_anew(
+    good_copy, run_assets, tmp_path, monkeypatch
+):
+    """A serving copy suppressed under threshold 3 is not started from once the threshold is 5: the tables the
+    run did not write would keep counts of 3 and 4 that the new rule hides."""
+    stricter = replace(load_config(), taerskel=5)
+    monkeypatch.setattr("assets.publish.load_config", lambda: stricter)
+
+    done = run_assets(good_copy, MONTHLY_AND_PUBLISH, tags=months_tags("2026M05", "2026M06"))
+
+    assert done.success
+    assert_served_as_published_anew(good_copy, tmp_path / "stricter", stricter)
+    with pytest.raises(AssertionError):  # and threshold 3 would have given another copy
+        assert_served_as_published_anew(good_copy, tmp_path / "before", load_config())
