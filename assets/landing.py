@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import dagster as dg
 
+from assets.metadata import period_span
 from pipelines.errors import InputError
 from pipelines.months import run_months
 from pipelines.resources.landing import Landed, LandingStore
@@ -149,9 +150,7 @@ def statbank_landing(table: StatbankTable) -> dg.AssetsDefinition:
             metadata={
                 "request": dg.MetadataValue.text(response.request),
                 "updated": dg.MetadataValue.text(str(updated)),
-                "periods": dg.MetadataValue.text(
-                    f"{periods[0]}..{periods[-1]} ({len(periods)})" if periods else "none"
-                ),
+                "periods": period_span(periods, counted=True),
                 "content_hash": dg.MetadataValue.text(landed.content_hash),
                 "datagrundlag": dg.MetadataValue.text(response.datagrundlag),
             }

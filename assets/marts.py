@@ -10,7 +10,7 @@ import warnings
 import dagster as dg
 
 from assets.checks import failed, passed, schema_check
-from assets.metadata import DOMAIN_TAGS, OWNERS, definition_metadata, markdown_table
+from assets.metadata import DOMAIN_TAGS, OWNERS, definition_metadata, markdown_table, period_span
 from pipelines.errors import InputError
 from pipelines.months import tagged_months
 from pipelines.resources.warehouse import WRITER_POOL, WarehouseResource
@@ -106,7 +106,7 @@ def mart_asset(mart: Mart) -> dg.AssetsDefinition:
             metadata={
                 "dagster/row_count": outcome.rows,
                 "table": mart.table,
-                **({"months": f"{scope.months[0]}..{scope.months[-1]}"} if scope.months and mart.monthly else {}),
+                **({"months": period_span(scope.months)} if scope.months and mart.monthly else {}),
                 **outcome.metadata,
                 "preview": dg.MetadataValue.md(markdown_table(outcome.preview)),
             },

@@ -6,6 +6,7 @@ asset and what it is about; `chart` shows a figure where a person would rather l
 """
 
 import base64
+from collections.abc import Sequence
 
 import dagster as dg
 import pandas as pd
@@ -27,6 +28,13 @@ def markdown_table(frame: pd.DataFrame, rows: int = 10) -> str:
         cells = ["" if pd.isna(v) else str(v) for v in record]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
+
+
+def period_span(periods: Sequence[str], counted: bool = False) -> dg.MetadataValue:
+    """Sorted periods as `first..last` (and how many, when `counted`; gaps are not shown), or `none`."""
+    if not periods:
+        return dg.MetadataValue.text("none")
+    return dg.MetadataValue.text(f"{periods[0]}..{periods[-1]}" + (f" ({len(periods)})" if counted else ""))
 
 
 def table_metadata(frame: pd.DataFrame, table: str) -> dict:

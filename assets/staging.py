@@ -14,7 +14,7 @@ import dagster as dg
 
 from assets.checks import failed, passed, schema_check
 from assets.landing import jobindsats_landings, reject, statbank_landings
-from assets.metadata import DOMAIN_TAGS, OWNERS, definition_metadata, table_metadata
+from assets.metadata import DOMAIN_TAGS, OWNERS, definition_metadata, period_span, table_metadata
 from pipelines.errors import InputError
 from pipelines.months import run_months
 from pipelines.resources.landing import Landed, LandingStore
@@ -170,7 +170,7 @@ def statbank_staging(table: StatbankTable) -> dg.AssetsDefinition:
                 key,
                 f"staging.{name}",
                 result,
-                {"periods": dg.MetadataValue.text(f"{result.replaced[0]}..{result.replaced[-1]}")},
+                {"periods": period_span(result.replaced)},
             )
 
     return _staging

@@ -14,7 +14,7 @@ import dagster as dg
 
 from assets.checks import schema_check
 from assets.landing import reject
-from assets.metadata import DOMAIN_TAGS, OWNERS, definition_metadata
+from assets.metadata import DOMAIN_TAGS, OWNERS, definition_metadata, period_span
 from assets.staging import nothing_staged, staged_layers, written
 from pipelines.errors import InputError
 from pipelines.resources.landing import Landed
@@ -72,7 +72,7 @@ def tilsyn_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     return dg.MaterializeResult(
         metadata={
             "request": dg.MetadataValue.text(landed.request),
-            "periods": dg.MetadataValue.text(f"{periods[0]}..{periods[-1]} ({len(periods)})"),
+            "periods": period_span(periods, counted=True),
             "content_hash": dg.MetadataValue.text(landed.content_hash),
             "datagrundlag": dg.MetadataValue.text(entry["datagrundlag"]),
         }
@@ -114,7 +114,7 @@ def tilsyn_staging(context: dg.AssetExecutionContext, warehouse: WarehouseResour
             STAGING,
             result,
             {
-                "periods": dg.MetadataValue.text(f"{result.replaced[0]}..{result.replaced[-1]}"),
+                "periods": period_span(result.replaced),
                 "bodies": dg.MetadataValue.text(", ".join(landed.request for landed, _ in layers)),
             },
         )
