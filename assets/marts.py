@@ -87,7 +87,7 @@ def mart_asset(mart: Mart) -> dg.AssetsDefinition:
         scope = run_scope(context)
         try:
             with warehouse.connect() as conn:
-                unpublished.mark(conn, mart.table, context.run_id)
+                unpublished.mark(conn, mart.table, context.run.run_id)
                 outcome = build(conn, mart, scope)
         except InputError as error:
             yield failed(key, error.problems)

@@ -90,7 +90,7 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
         scope = run_scope(context)
         with warehouse.connect() as conn:
             marks = unpublished.marks(conn)
-            behind = unpublished.by_other_runs(marks, context.run_id)
+            behind = unpublished.by_other_runs(marks, context.run.run_id)
             unchanged, in_part = kept_from_serving(scope, behind, unpublished.suppressed_alike(conn, config))
             counts = publish(
                 conn,

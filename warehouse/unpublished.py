@@ -50,8 +50,8 @@ def by_other_runs(found: frozenset[Mark], run_id: str) -> frozenset[str]:
 
 def clear(conn: duckdb.DuckDBPyConnection, published: frozenset[Mark]) -> None:
     """Forget the marks a publish has just served (a mark made meanwhile stays)."""
-    _ensure(conn)
-    conn.executemany(f"delete from {TABLE} where tabel = ? and run_id = ?", [list(m) for m in published])
+    if published:
+        conn.executemany(f"delete from {TABLE} where tabel = ? and run_id = ?", [list(m) for m in published])
 
 
 def fingerprint(config: Config) -> str:
