@@ -12,7 +12,7 @@ from warehouse.bi import BI_SCHEMA
 from warehouse.diskretionering import load_config
 from warehouse.export import export_folder
 from warehouse.marts import BY_TABLE, Scope, model_for
-from warehouse.publish import STORAGE_VERSION, Rewritten, publish
+from warehouse.publish import CARRIED_OVER, STORAGE_VERSION, Rewritten, publish
 
 
 def trend_charts(serving) -> dict[str, dg.MetadataValue]:
@@ -87,6 +87,7 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
     def serving_duckdb(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         config = load_config()
         suppressed: dict[str, int] = {}
+        carried_over: dict[str, str | None] = {}
         scope = run_scope(context)
         with warehouse.connect() as conn:
             marks = unpublished.marks(conn)
@@ -100,6 +101,7 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
                 suppressed=suppressed,
                 unchanged=unchanged,
                 rewritten=in_part,
+                carried_over=carried_over,
             )
             unpublished.clear(conn, marks)
             unpublished.published_with(conn, config)
@@ -116,6 +118,8 @@ def serving_duckdb_asset(mart_assets: list[dg.AssetsDefinition]) -> dg.AssetsDef
                 "suppressed_cells": dg.MetadataValue.int(sum(suppressed.values())),
                 "tables_copied_unchanged": dg.MetadataValue.int(len(unchanged & set(counts))),
                 "tables_from_unpublished_runs": dg.MetadataValue.int(len(behind)),
+                # What the copy holds as the file before it did: a table whole (null), or all but the rows replaced.
+                CARRIED_OVER: dg.MetadataValue.json(dict(sorted(carried_over.items()))),
                 # Charts only where the run's metadata is kept: a CLI run's throwaway instance would draw them for
                 # nobody (about 1 s with matplotlib's import).
                 **({} if context.instance.is_ephemeral else trend_charts(warehouse.serving_path)),

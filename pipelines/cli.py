@@ -33,6 +33,7 @@ def _execute(defs, source: str, assets, tags, started: float, quiet: bool = Fals
         PUBLISH_KEY,
         RUN_CONFIG,
         Progress,
+        carried_over,
         failure_reason,
         quarantined,
         serving_before,
@@ -49,8 +50,9 @@ def _execute(defs, source: str, assets, tags, started: float, quiet: bool = Fals
             result = job.execute_in_process(
                 instance=instance, run_config=RUN_CONFIG, tags=tags, asset_selection=assets, raise_on_error=False
             )
-        published = any(e.asset_key == PUBLISH_KEY for e in result.get_asset_materialization_events())
-        changes = summary(serving, before) if published else ""
+        materialised = result.get_asset_materialization_events()
+        published = any(e.asset_key == PUBLISH_KEY for e in materialised)
+        changes = summary(serving, before, carried_over(materialised)) if published else ""
     elapsed = time.perf_counter() - started
     for warning in progress.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -13,14 +13,14 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from warehouse.publish import BEFORE_RUN
+from warehouse.publish import BEFORE_RUN, CARRIED_OVER
 
 PUBLISH_KEY = dg.AssetKey(["publish", "serving_duckdb"])
 # How Dagster says a step was skipped because a step it depends on failed: counted, not repeated per step.
@@ -96,40 +96,42 @@ def _key_columns(table: str, columns: list[str]) -> list[str]:
     return key if key and set(key) <= set(columns) else []
 
 
-def _changes(conn, table: str) -> str:
-    """Rows added / changed / removed in `table` against the attached copy `before`.
+def _changes(conn, table: str, columns: list[str], before: list[str] | None, carried: str | None | bool = False) -> str:
+    """Rows added / changed / removed in `table` (its `columns`) against the attached copy `before` (its columns
+    there, None when it has no such table).
 
     Rows are compared by a 64-bit hash of their values, and matched by a hash of their key where the
-    model declares one (without a key a changed row counts as one removed and one added).
+    model declares one (without a key a changed row counts as one removed and one added). `carried` is
+    what publish carried over from `before` (see warehouse/publish.py): None, the whole table, which then
+    is not read; a condition, every row but those it selects, so only those are compared; False, nothing.
     """
-    columns = [c for (c,) in conn.execute(f"select column_name from (describe {table})").fetchall()]
-    schema, name = table.split(".")
-    old = f"before.{schema}.{name}"
-    exists = conn.execute(
-        "select count(*) from duckdb_tables() where database_name = 'before' and schema_name = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()[0]
-    if not exists:
+    if before is None:
         return "new table"
-    if [c for (c,) in conn.execute(f"select column_name from (describe {old})").fetchall()] != columns:
+    if before != columns:
         return "columns changed"
+    old = f"before.{table}"
     key = _key_columns(table, columns)
-    hashed = f"hash({', '.join(key or columns)}) as kh, hash({', '.join(columns)}) as rh"
-    added, changed, removed = conn.execute(
-        f"with n as (select {hashed} from {table}), o as (select {hashed} from {old}) select "
-        "(select count(*) from n anti join o using (kh)), "
-        "(select count(*) from n join o using (kh) where n.rh <> o.rh), "
-        "(select count(*) from o anti join n using (kh))"
-        if key
-        else f"with n as (select {hashed} from {table}), o as (select {hashed} from {old}) select "
-        "(select count(*) from (select rh from n except all select rh from o)), 0, "
-        "(select count(*) from (select rh from o except all select rh from n))"
-    ).fetchone()
+    if carried is None:
+        added = changed = removed = 0
+    else:
+        where = f"where {carried}" if carried else ""
+        hashed = f"hash({', '.join(key or columns)}) as kh, hash({', '.join(columns)}) as rh"
+        added, changed, removed = conn.execute(
+            f"with n as (select {hashed} from {table} {where}), o as (select {hashed} from {old} {where}) select "
+            "count(*) filter (where o.kh is null), count(*) filter (where n.rh <> o.rh), "
+            "count(*) filter (where n.kh is null) from n full join o on n.kh = o.kh"  # one join: a key matches once
+            if key
+            else f"with n as (select {hashed} from {table} {where}), o as (select {hashed} from {old} {where}) "
+            "select (select count(*) from (select rh from n except all select rh from o)), 0, "
+            "(select count(*) from (select rh from o except all select rh from n))"
+        ).fetchone()
     return f"+{added:,} ~{changed:,} -{removed:,}" if key else f"+{added:,} -{removed:,}"
 
 
-def summary(serving: Path, before: Path | None = None) -> str:
-    """Each published table's rows, and with `before` (the serving copy the run replaced) what changed in it."""
+def summary(serving: Path, before: Path | None = None, carried_over: Mapping[str, str | None] | None = None) -> str:
+    """Each published table's rows, and with `before` (the serving copy the run replaced) what changed in it;
+    `carried_over` says what publish took over from `before` as it was (its metadata CARRIED_OVER)."""
+    carried_over = carried_over or {}
     conn = duckdb.connect(str(serving), read_only=True)
     try:
         conn.execute("set enable_progress_bar = false")  # it would draw on stdout, between the summary lines
@@ -139,10 +141,23 @@ def summary(serving: Path, before: Path | None = None) -> str:
             "select table_schema || '.' || table_name from information_schema.tables "
             "where table_catalog = current_database() and table_type = 'BASE TABLE' order by 1"
         ).fetchall()  # the bi views repeat these tables' rows
+        shapes = dict(  # every table's columns in both copies, asked once: asked per table, 10-40 ms a table
+            conn.execute(
+                "select concat_ws('.', database_name, schema_name, table_name), "
+                "list(column_name order by column_index) from duckdb_columns() group by all"
+            ).fetchall()
+        )
+        home = conn.execute("select current_database()").fetchone()[0]
         lines = []
         for (name,) in tables:
             count = conn.execute(f"select count(*) from {name}").fetchone()[0]
-            change = _changes(conn, name) if before is not None else "new copy"
+            change = (
+                _changes(
+                    conn, name, shapes[f"{home}.{name}"], shapes.get(f"before.{name}"), carried_over.get(name, False)
+                )
+                if before is not None
+                else "new copy"
+            )
             lines.append(f"  {name:<28} {count:>8,} rows  {change}")
         example = conn.execute(
             "select omraade_navn, periode, forventet_antal, faktisk_antal, forskel_antal, forventet_andel, "
@@ -160,6 +175,15 @@ def summary(serving: Path, before: Path | None = None) -> str:
             f"{fva:.2f} % vs {fka:.2f} % = {pp:+.2f} pp; placering {rank}"
         )
     return "\n".join(lines)
+
+
+def carried_over(events: list[dg.DagsterEvent]) -> dict[str, str | None]:
+    """What the publish step among `events` (a run's materialisations) carried over from the copy before it."""
+    for event in events:
+        if event.asset_key == PUBLISH_KEY:
+            entry = event.step_materialization_data.materialization.metadata.get(CARRIED_OVER)
+            return dict(entry.value) if entry is not None else {}
+    return {}
 
 
 @contextmanager

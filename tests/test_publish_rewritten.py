@@ -123,6 +123,21 @@ def test_an_unchanged_table_and_period_stay_as_published_and_are_exported_by_lin
     assert keys == [("celler", ["periode", "omraade_kode", "gruppe"]), ("navne", ["omraade_kode"])]
 
 
+def test_publish_says_what_it_carried_over_from_the_file_before(tmp_path, split_export):
+    """The run summary compares only what publish did not carry over: it must be told exactly what that is."""
+    conn = warehouse(tmp_path / "w.duckdb")
+    serving = tmp_path / "serving.duckdb"
+    carried: list[dict] = []
+    for rewritten in (AUGUST, AUGUST, Rewritten("gruppe = 'job'", ("gruppe",))):
+        carried.append({})
+        scope = {"unchanged": frozenset({"mart.navne"}), "rewritten": {"mart.celler": rewritten}}
+        publish(conn, serving, diskretionering=CONFIG, model_for=MODELS.get, carried_over=carried[-1], **scope)
+
+    assert carried[0] == {}  # no file before: everything written anew
+    assert carried[1] == {"mart.navne": None, "mart.celler": AUGUST.where}
+    assert carried[2] == {"mart.navne": None}  # a part its rule cannot suppress alone: written whole
+
+
 def test_a_table_the_warehouse_no_longer_has_leaves_the_copy(tmp_path, split_export):
     conn = warehouse(tmp_path / "w.duckdb")
     conn.execute("create table mart.gammel as select 1 as x")

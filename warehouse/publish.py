@@ -41,6 +41,8 @@ STORAGE_VERSION = "v1.1.0"
 # How DuckDB tags a file in that format (duckdb_databases().tags): a copy to start from must have it.
 STORAGE_TAG = "v1.0.0+"
 DICTIONARY = "mart.data_dictionary"
+# The publish step's metadata entry saying what the copy carried over from the file before it (see publish).
+CARRIED_OVER = "carried_over"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ def publish(
     suppressed: dict[str, int] | None = None,
     unchanged: frozenset[str] = frozenset(),
     rewritten: Mapping[str, Rewritten] | None = None,
+    carried_over: dict[str, str | None] | None = None,
 ) -> dict[str, int]:
     """Copy every table of `schemas` from the connected warehouse to `serving`; return row counts.
 
@@ -70,7 +73,9 @@ def publish(
     A run that wrote only some tables or rows starts from a copy of the current serving file: a table
     in `unchanged` (the run did not write it) stays as that file and the export hold it, already
     suppressed; of a table in `rewritten`, only the rows the run wrote are replaced, where its rule
-    allows suppressing them alone. Everything else is written anew.
+    allows suppressing them alone. Everything else is written anew. What the copy holds as the current file
+    held it goes into `carried_over`: a table kept whole (None), or the condition of the rows replaced in it,
+    all its other rows being as they were (the run summary compares only the rest).
     """
     if set(schemas) & set(NEVER_SERVED):
         raise ValueError(f"publish: the schemas {NEVER_SERVED} hold person-level data and are never served")
@@ -112,6 +117,8 @@ def publish(
     switch_to(export, serving)
     if suppressed is not None:
         suppressed.update(copy.suppressed)
+    if carried_over is not None:
+        carried_over.update({name: None for name in copy.kept} | copy.replaced)
     return copy.counts
 
 
@@ -123,6 +130,7 @@ class _Copy:
     suppressed: dict[str, int] = field(default_factory=dict)  # suppressed cells per table with a rule
     kept: set[str] = field(default_factory=set)  # the unchanged tables the copy holds as they are
     fresh: dict[str, list[str]] = field(default_factory=dict)  # the partly rewritten tables: their new periods
+    replaced: dict[str, str] = field(default_factory=dict)  # the partly rewritten tables: the rows replaced
     written: list[str] = field(default_factory=list)  # the tables written whole, which get their keys
 
 
@@ -153,6 +161,7 @@ def _write_tables(
         elif same and rule is not None and part is not None and within(rule, part.columns):
             if "periode" in part.columns:
                 copy.fresh[name] = _periods(conn, [target, name], part.where)
+            copy.replaced[name] = part.where
             copy.suppressed[name] = _replace_rewritten(conn, name, target, part.where, rule, diskretionering)
         else:
             conn.execute(f"drop table if exists {target}")

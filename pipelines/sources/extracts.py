@@ -28,9 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
-from openpyxl.utils.exceptions import InvalidFileException
 
 from pipelines.errors import InputError, Problem
 from pipelines.sources import personer, tilsyn_extract
@@ -388,6 +386,9 @@ def _fields(line: str) -> list[str]:
 
 def _workbook_grid(raw: bytes, source: str) -> _Grid:
     """The one sheet of an .xlsx workbook that holds a known table (or the first sheet with data)."""
+    import openpyxl  # here, not at the top: every run imports this module, few read a workbook (0.15 s)
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
