@@ -3,11 +3,12 @@
 Generates (inside DuckDB, into a temporary folder) a deterministic synthetic DREAM extract and a matching
 case-system extract in the form landing holds them (pseudonymised rows in Parquet, 64-character pseudonyms,
 DREAM as runs of weeks: about half the person-weeks have no code, spells of about 8 weeks, a plausible code
-mix). DREAM is generated as weekly rows (one per person-week with a code) and then run-length encoded with
-ingest's own SQL (pipelines/sources/dream_runs.py); that encoding is ingest's work, timed on its own as
-`ingest_runs_s` so the work does not vanish from the figures (reading the wide file and pseudonymising are
-not timed). Then it times the engine as the pipeline runs it: from reading the landed files (persons made
-integers, person.*) to the finished mart rows (`wall_s`, generation and encoding excluded; `cpu_s` the same
+mix). DREAM is generated as weekly rows with the wide file's line number (one per person-week with a code) and
+then run-length encoded with ingest's own SQL (pipelines/sources/dream_runs.py: runs per line, the line's
+pseudonym joined per run); that encoding is ingest's work, timed on its own as `ingest_runs_s` so the work
+does not vanish from the figures (reading the wide file and pseudonymising once per line are not timed).
+Then it times the engine as the pipeline runs it: from reading the landed files (persons made integers,
+person.*) to the finished mart rows (`wall_s`, generation and encoding excluded; `cpu_s` the same
 span's CPU seconds over all threads). `peak_rss_mb` is the whole command's peak resident memory.
 `pandas_ratio`: for the first 10 M person-weeks, the time of a straightforward pandas implementation of the
 DREAM spells and the status 1 and 3 months after each, divided by the engine's time for the same two steps,
@@ -29,7 +30,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.settings import REFERENCE_DIR
-from pipelines.sources.dream_runs import runs_sql
+from pipelines.sources.dream_runs import line_runs_sql
 from pipelines.sources.personer import WEEK_ZERO
 from warehouse import forloeb
 from warehouse.dimensions import build_dim_omraade, build_medlemskab
@@ -86,8 +87,9 @@ def generate(conn: duckdb.DuckDBPyConnection, tmp: Path, persons: int, weeks: in
     start = dt.date.fromisocalendar(FIRST_YEAR, 1, 1)
     days = weeks * 7
     queries = {
-        "dream": f"""select b.person_id, b.kommune_kode, {first_week} + w as uge, kode::smallint as kode
-            from (select b.*, w, {_code_sql("p", "(w + p % 8) // 8")} as kode
+        # the wide file's codes by line number (one line per person, p), as ingest unpivots them
+        "dream": f"""select p as linje, {first_week} + w as uge, kode::smallint as kode
+            from (select p, w, {_code_sql("p", "(w + p % 8) // 8")} as kode
                   from bench_personer as b, range({weeks}) as r(w) {{only}}) as b
             where kode is not null""",
         "fagsystem": f"""select b.person_id, b.kommune_kode, g.maalgruppe,
@@ -98,7 +100,8 @@ def generate(conn: duckdb.DuckDBPyConnection, tmp: Path, persons: int, weeks: in
             join (select maalgruppe, row_number() over () - 1 as i from read_csv('{REFERENCE_DIR}/maalgrupper.csv'))
                 as g on g.i = hash(p, n, 4) % 24""",
     }
-    files = {}
+    files = {"linjer": tmp / "linjer.parquet"}  # each line's person and kommune
+    conn.execute(f"copy (select p as linje, person_id, kommune_kode from bench_personer) to '{files['linjer']}'")
     for name, query in queries.items():
         for suffix, only in (("", "where true"), ("_subset", f"where p < {subset}")):
             key = ("dream_uger" if name == "dream" else name) + suffix
@@ -107,12 +110,13 @@ def generate(conn: duckdb.DuckDBPyConnection, tmp: Path, persons: int, weeks: in
     return files
 
 
-def encode_runs(conn: duckdb.DuckDBPyConnection, weekly: Path, target: Path) -> float:
-    """Write the DREAM runs of `weekly`'s rows to `target` as ingest does (pipelines/sources/dream_runs.py);
-    the wall seconds it took."""
-    weeks = f"select * from read_parquet('{weekly}')"
+def encode_runs(conn: duckdb.DuckDBPyConnection, files: dict[str, Path], suffix: str, target: Path) -> float:
+    """Write the DREAM runs of the weekly rows (linje, uge, kode) to `target` as ingest does: runs per line, each
+    line's pseudonym and kommune joined per run (pipelines/sources/dream_runs.py); the wall seconds it took."""
+    weeks = f"select * from read_parquet('{files['dream_uger' + suffix]}')"
+    lines = f"select * from read_parquet('{files['linjer']}')"
     started = time.perf_counter()
-    conn.execute(f"copy ({runs_sql(weeks)}) to '{target}' (format parquet)")
+    conn.execute(f"copy ({line_runs_sql(weeks, lines)}) to '{target}' (format parquet)")
     return time.perf_counter() - started
 
 
@@ -200,7 +204,7 @@ def pandas_ratio(tmp: Path, files: dict[str, Path], weeks: int, memory_limit: st
         settings(conn, tmp, memory_limit)
         dimensions(conn)
         conn.execute(f"create temp table bench_kommuner as select unnest({forloeb_kommuner()}) as kode")
-        encode_runs(conn, files["dream_uger_subset"], tmp / "dream_subset.parquet")
+        encode_runs(conn, files, "_subset", tmp / "dream_subset.parquet")
         load(conn, tmp / "dream_subset.parquet", files["fagsystem_subset"], weeks)
         forloeb.load_code_lists(conn)
         conn.execute("delete from person.maalgruppeforloeb")  # DREAM only: the steps pandas does
@@ -223,7 +227,7 @@ def main(persons: int, weeks: int, memory_limit: str = "3GB") -> int:
         with duckdb.connect(str(tmp / "bench.duckdb")) as conn:
             settings(conn, tmp, memory_limit)
             files = generate(conn, tmp, persons, weeks, max(1, SUBSET_ROWS // weeks))
-            ingest_runs = encode_runs(conn, files["dream_uger"], tmp / "dream.parquet")
+            ingest_runs = encode_runs(conn, files, "", tmp / "dream.parquet")
             runs = conn.execute(f"select count(*) from read_parquet('{tmp / 'dream.parquet'}')").fetchone()[0]
             dimensions(conn)
             wall, cpu = run_engine(conn, tmp / "dream.parquet", files["fagsystem"], weeks)

@@ -42,7 +42,7 @@ def add_weeks(conn, person, kommune, code, weeks):
         "create or replace temp table uger (person_nr integer, kommune_kode varchar, uge integer, kode smallint)"
     )
     conn.executemany("insert into uger values (?, ?, ?, ?)", [[person, kommune, w, code] for w in weeks])
-    conn.execute(f"insert into person.dream_perioder {runs_sql('select * from uger', person='person_nr')}")
+    conn.execute(f"insert into person.dream_perioder {runs_sql('select * from uger', keys='person_nr, kommune_kode')}")
 
 
 def cover_dream(conn, kommune, first, last):
@@ -294,3 +294,87 @@ def test_publish_refuses_to_serve_the_person_schema(tmp_path):
     with pytest.raises(ValueError, match="person-level"):
         publish(duckdb.connect(), tmp_path / "serving.duckdb", schemas=("mart", "person"))
     assert not (tmp_path / "serving.duckdb").exists()
+
+
+def dream_file(lines: list[tuple[str, str, dict[int, int]]]) -> str:
+    """A wide DREAM file for 2024's weeks 1-30: (person_id, kommune, {week: code}) per line."""
+    header = ";".join(["person_id", "kommune", *(f"y_24{w:02d}" for w in range(1, 31))])
+    body = [
+        ";".join([person, kommune, *(str(codes.get(w, "")) for w in range(1, 31))]) for person, kommune, codes in lines
+    ]
+    return "\n".join([header, *body]) + "\n"
+
+
+def dream_marts(tmp_path, text: str) -> dict[str, list[tuple]]:
+    """The DREAM side of the engine from a wide file read as ingest reads it: runs, spells, the check, the marts."""
+    from pipelines.sources.personer import read_text
+
+    path = tmp_path / "dream.csv"
+    path.write_text(text, encoding="utf-8")
+    extract = read_text(path, text, "sha")
+    landed = tmp_path / "landed.parquet"
+    landed.write_bytes(extract.body)
+    conn = duckdb.connect()
+    dimensions(conn)
+    forloeb.create_inputs(conn)
+    conn.execute(f"create temp view dream_rows as select * from read_parquet('{landed}')")
+    conn.execute(
+        "create temp table fagsystem_rows (person_id varchar, kommune_kode varchar, maalgruppe varchar, "
+        "startdato date, slutdato date)"
+    )
+    for kommune in extract.kommuner:
+        cover_dream(conn, kommune, *extract.horizon)
+    forloeb.load_persons(conn)
+    build(conn)
+    queries = {
+        "runs": "select count(*) from person.dream_perioder",
+        "check": forloeb.model("check_person_weeks"),
+        "spells": "select p.person_id, f.gruppe_nr, f.kommune_kode, f.start_uge, f.slut_uge, f.uger_paa_ydelse, "
+        "f.aaben from person.dream_forloeb as f join person.personer as p using (person_nr)",
+        "efter": forloeb.vandringer_efter_forloeb_sql(),
+        "varigheder": forloeb.varigheder_sql(),
+        "fuldtidspersoner": forloeb.fuldtidspersoner_sql(),
+    }
+    return {name: conn.execute(f"select * from ({query}) order by all").fetchall() for name, query in queries.items()}
+
+
+def test_a_persons_weeks_split_over_two_lines_give_the_same_marts_as_one_line(tmp_path):
+    """Ingest finds runs per line: a person on two lines of one kommune gets adjacent runs that are not maximal.
+    The cuts at weeks 3|4, 12|13 (P1) and 5|6 (P3) fall inside a month, P1's 22|23 at a month's edge. Spells,
+    their status after, varigheder and fuldtidspersoner (once per person and month) must not see the cuts."""
+    p1 = {**dict.fromkeys(range(1, 10), 111), **dict.fromkeys(range(12, 18), 890), 22: 730, 23: 730}
+    p3_herning, p3_holstebro = dict.fromkeys(range(3, 12), 111), dict.fromkeys(range(12, 20), 111)
+    p2 = ("P2", "657", dict.fromkeys(range(1, 31), 890))
+    whole = [("P1", "657", p1), p2, ("P3", "657", p3_herning), ("P3", "661", p3_holstebro)]
+
+    def cut(codes, weeks):
+        return {w: c for w, c in codes.items() if w in weeks}, {w: c for w, c in codes.items() if w not in weeks}
+
+    p1_a, p1_b = cut(p1, {1, 2, 3, 12, 23})
+    p3_a, p3_b = cut(p3_herning, {3, 4, 5})
+    split = [
+        ("P1", "657", p1_a),
+        p2,
+        ("P3", "657", p3_b),
+        ("P1", "657", p1_b),
+        ("P3", "661", p3_holstebro),
+        ("P3", "657", p3_a),
+    ]
+    one, two = dream_marts(tmp_path, dream_file(whole)), dream_marts(tmp_path, dream_file(split))
+    assert two["runs"][0][0] > one["runs"][0][0]  # the cut made runs that are not maximal
+    assert one["check"] == two["check"] and one["check"][0][0] == one["check"][0][1] and one["check"][0][2] == 0
+    for name in ("spells", "efter", "varigheder", "fuldtidspersoner"):
+        assert one[name], name
+        assert two[name] == one[name], name
+
+
+def test_a_second_code_for_a_person_and_week_on_another_line_is_refused(tmp_path):
+    from pipelines.errors import InputError
+    from pipelines.sources.personer import read_text
+
+    text = dream_file([("P1", "657", {1: 111, 2: 111}), ("P2", "657", {2: 890}), ("P1", "661", {2: 890, 3: 890})])
+    path = tmp_path / "dream.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="a second code for the same person and week") as error:
+        read_text(path, text, "sha")
+    assert [(p.row, p.column) for p in error.value.problems] == [(4, "y_2402")]
