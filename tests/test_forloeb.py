@@ -305,8 +305,9 @@ def dream_file(lines: list[tuple[str, str, dict[int, int]]]) -> str:
     return "\n".join([header, *body]) + "\n"
 
 
-def dream_marts(tmp_path, text: str) -> dict[str, list[tuple]]:
-    """The DREAM side of the engine from a wide file read as ingest reads it: runs, spells, the check, the marts."""
+def dream_marts(tmp_path, text: str, forloeb_rows=()) -> dict[str, list[tuple]]:
+    """The engine from a wide DREAM file read as ingest reads it and case-system rows (person_id, kommune,
+    maalgruppe, start, slut): runs, persons, spells, the check, the marts."""
     from pipelines.sources.personer import read_text
 
     path = tmp_path / "dream.csv"
@@ -322,15 +323,22 @@ def dream_marts(tmp_path, text: str) -> dict[str, list[tuple]]:
         "create temp table fagsystem_rows (person_id varchar, kommune_kode varchar, maalgruppe varchar, "
         "startdato date, slutdato date)"
     )
+    for row in forloeb_rows:
+        conn.execute("insert into fagsystem_rows values (?, ?, ?, ?, ?)", row)
     for kommune in extract.kommuner:
         cover_dream(conn, kommune, *extract.horizon)
+        conn.execute(
+            "insert into person.udtraek values ('fagsystem', ?, 'extract', ?, null, null)", [kommune, HORISONT]
+        )
     forloeb.load_persons(conn)
     build(conn)
     queries = {
         "runs": "select count(*) from person.dream_perioder",
+        "personer": "select count(distinct person_nr) from (select person_nr from person.dream_perioder "
+        "union all select person_nr from person.maalgruppeforloeb)",
+        "into": forloeb.vandringer_maalgruppe_sql(31),
         "check": forloeb.model("check_person_weeks"),
-        "spells": "select p.person_id, f.gruppe_nr, f.kommune_kode, f.start_uge, f.slut_uge, f.uger_paa_ydelse, "
-        "f.aaben from person.dream_forloeb as f join person.personer as p using (person_nr)",
+        "spells": "select * from person.dream_forloeb",
         "efter": forloeb.vandringer_efter_forloeb_sql(),
         "varigheder": forloeb.varigheder_sql(),
         "fuldtidspersoner": forloeb.fuldtidspersoner_sql(),
@@ -378,3 +386,25 @@ def test_a_second_code_for_a_person_and_week_on_another_line_is_refused(tmp_path
     with pytest.raises(InputError, match="a second code for the same person and week") as error:
         read_text(path, text, "sha")
     assert [(p.row, p.column) for p in error.value.problems] == [(4, "y_2402")]
+
+
+def test_persons_sharing_a_hash_are_numbered_one_by_one(tmp_path, monkeypatch):
+    """person_nr is a 64-bit hash of the pseudonym; should two pseudonyms share one, load_persons numbers the
+    persons one by one instead. Forced here with a hash of 1 bit: the same persons, the same marts."""
+    lines = [("P1", "657", {**dict.fromkeys(range(1, 9), 111), **dict.fromkeys(range(11, 15), 890)})]
+    lines += [("P2", "657", dict.fromkeys(range(2, 7), 890)), ("P3", "661", dict.fromkeys(range(1, 30), 111))]
+    forloeb_rows = [
+        ("P1", "657", DP, dt.date(2024, 1, 1), dt.date(2024, 2, 20)),
+        ("P1", "657", KH, dt.date(2024, 3, 1), None),
+        ("P2", "657", SD, dt.date(2024, 1, 10), dt.date(2024, 3, 1)),
+        ("P4", "661", KH, dt.date(2024, 2, 1), dt.date(2024, 2, 27)),
+        ("P4", "661", DP, dt.date(2024, 3, 4), None),
+    ]
+    hashed = dream_marts(tmp_path, dream_file(lines), forloeb_rows)
+    monkeypatch.setattr(forloeb, "PERSON_HASH", "(hash({}) % 2)")
+    numbered = dream_marts(tmp_path, dream_file(lines), forloeb_rows)
+    assert hashed["personer"] == numbered["personer"] == [(4,)]
+    assert ("2024M03", HERNING, KH, DP, 1) in [r[:5] for r in numbered["into"]]
+    for name in ("runs", "check", "into", "efter", "varigheder", "fuldtidspersoner"):
+        assert numbered[name], name
+        assert numbered[name] == hashed[name], name
