@@ -78,9 +78,9 @@ def load_persons(conn: duckdb.DuckDBPyConnection) -> None:
     on their order).
     """
     persons = "select person_id from fagsystem_rows union all select person_id from dream_rows"
-    shared = conn.execute(
-        f"select count(*) from (select {PERSON_HASH.format('person_id')} as h from ({persons}) group by h "
-        "having min(person_id) <> max(person_id))"
+    shared = conn.execute(  # distinct (hash, pseudonym) pairs beyond one per hash: exact, no string aggregate
+        f"select count(*) - count(distinct h) from (select distinct {PERSON_HASH.format('person_id')} as h, person_id "
+        f"from ({persons}))"
     ).fetchone()[0]
     number, join = PERSON_HASH.format("r.person_id"), ""
     if shared:
