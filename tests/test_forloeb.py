@@ -174,6 +174,37 @@ def test_status_after_a_dream_spell_is_the_run_holding_that_week(conn):
     ]
 
 
+def test_status_after_a_case_system_forloeb_is_the_latest_started_open_one(conn):
+    """Three dagpenge forløb end 31 January 2024: 1 month after is 29 February, 3 months after 30 April."""
+    add_forloeb(
+        conn,
+        [
+            (1, HERNING, DP, "2024-01-01", "2024-01-31"),
+            (1, HERNING, SD, "2024-01-15", "2024-02-29"),  # open on 29 February, its last day
+            (1, HERNING, KH, "2024-02-01", None),  # also open then, started later: wins
+            (2, HERNING, DP, "2024-01-01", "2024-01-31"),
+            (2, HERNING, SD, "2024-02-10", "2024-03-31"),
+            (2, HERNING, KH, "2024-02-10", None),  # the same start as SD: the greater label wins (S > K)
+            (3, HERNING, DP, "2024-01-01", "2024-01-31"),
+            (3, HERNING, SD, "2024-02-01", "2024-02-28"),  # ended the day before: Ingen
+        ],
+    )
+    forloeb.load_code_lists(conn)
+    rows = conn.execute(
+        f"select periode, maaneder_efter, status_efter, antal from ({forloeb.vandringer_efter_forloeb_sql()}) "
+        f"where omraade_kode = '{HERNING}' and kilde = 'fagsystem' and maalgruppe = '{DP}' order by all"
+    ).fetchall()
+    assert rows == [
+        ("2024Q01", 1, "I alt", 3),
+        ("2024Q01", 1, "Ingen", 1),
+        ("2024Q01", 1, KH, 1),
+        ("2024Q01", 1, SD, 1),
+        ("2024Q01", 3, "I alt", 3),
+        ("2024Q01", 3, "Ingen", 1),
+        ("2024Q01", 3, KH, 2),
+    ]
+
+
 def test_two_codes_in_one_week_fail_the_person_weeks_check(conn):
     cover_dream(conn, HERNING, 90, 130)
     add_weeks(conn, 1, HERNING, 111, range(100, 106))
