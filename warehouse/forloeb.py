@@ -127,6 +127,19 @@ def load_code_lists(conn: duckdb.DuckDBPyConnection) -> None:
         select maalgruppe, ydelsesgruppe_kode
         from read_csv('{ref}/maalgrupper.csv', all_varchar = true, nullstr = '')"""
     )
+    # The case system's forløb with their målgruppe as a number in label order (the code list's labels and any
+    # other label the data holds): the joins and counts over millions of forløb carry numbers, ties by label stay
+    # ties by number, and the label is put back once per counted row.
+    conn.execute(
+        """create or replace temp table forloeb_maalgruppe_nr as
+        select maalgruppe, (row_number() over (order by maalgruppe))::integer as mg
+        from (select maalgruppe from forloeb_maalgrupper union select maalgruppe from person.maalgruppeforloeb)"""
+    )
+    conn.execute(
+        """create or replace temp view forloeb_sager as
+        select f.forloeb_nr, f.person_nr, f.kommune_kode, m.mg, f.startdato, f.slutdato
+        from person.maalgruppeforloeb as f join forloeb_maalgruppe_nr as m using (maalgruppe)"""
+    )
     conn.execute(
         f"""create or replace temp table forloeb_varighedsintervaller as
         select * from read_csv('{ref}/varighedsintervaller.csv', nullstr = '')"""

@@ -1,20 +1,13 @@
 -- Out of a målgruppe: for every forløb that ended, where the person is 1 and 3 months after its end,
 -- per quarter of the end. Case system: the målgruppe of another forløb open that day (the latest started
--- wins, ties by the label) or 'Ingen'. DREAM: the ydelsesgruppe of the week holding that day, another code's status, or
--- selvforsørgelse when the week has none; the week's code is that of the person's run holding it (the
+-- wins, ties by the label) or 'Ingen', målgrupper as numbers in label order (forloeb_sager) until the
+-- counted rows are labelled. DREAM: the ydelsesgruppe of the week holding that day, another code's status,
+-- or selvforsørgelse when the week has none; the week's code is that of the person's run holding it (the
 -- latest-starting run at or before it, when it has not ended before it). Days after the extract's horizon
 -- are not known yet: left out. 'I alt' is each row's total.
-with maalgrupper as (  -- the labels numbered in label order: the join and counts below carry numbers, not labels
-    select maalgruppe, (row_number() over (order by maalgruppe))::integer as mg
-    from (select distinct maalgruppe from person.maalgruppeforloeb)
-),
-sager as (
-    select f.forloeb_nr, f.person_nr, f.kommune_kode, m.mg, f.startdato, f.slutdato
-    from person.maalgruppeforloeb as f join maalgrupper as m using (maalgruppe)
-),
-sagsslut as (
+with sagsslut as (
     select f.*, h.maaneder_efter, (f.slutdato + to_months(h.maaneder_efter))::date as dag
-    from sager as f
+    from forloeb_sager as f
     cross join (values (1), (3)) as h(maaneder_efter)
     join person.udtraek as x on x.kilde = 'fagsystem' and x.kommune_kode = f.kommune_kode
     where f.slutdato is not null and (f.slutdato + to_months(h.maaneder_efter))::date <= x.horisont
@@ -24,7 +17,7 @@ sagsstatus as (  -- counted by the number of the målgruppe open that day (null:
     from (
         select s.slutdato, s.kommune_kode, s.mg, s.maaneder_efter, arg_max(o.mg, (o.startdato, o.mg)) as status_mg
         from sagsslut as s
-        left join sager as o
+        left join forloeb_sager as o
             on o.person_nr = s.person_nr and o.forloeb_nr <> s.forloeb_nr
             and o.startdato <= s.dag and (o.slutdato is null or o.slutdato >= s.dag)
         group by s.forloeb_nr, s.slutdato, s.kommune_kode, s.mg, s.maaneder_efter
@@ -55,8 +48,8 @@ alle as (
     select s.kvartal, s.kommune_kode, m.maalgruppe, coalesce(o.maalgruppe, 'Ingen') as status_efter,
         s.maaneder_efter, s.antal, 'fagsystem' as kilde
     from sagsstatus as s
-    join maalgrupper as m using (mg)
-    left join maalgrupper as o on o.mg = s.status_mg
+    join forloeb_maalgruppe_nr as m using (mg)
+    left join forloeb_maalgruppe_nr as o on o.mg = s.status_mg
     union all
     select d.kvartal, d.kommune_kode, g.ydelsesgruppe, coalesce(s.ydelsesgruppe, k.status_efter, 'Selvforsørgelse/ingen ydelse'),
         d.maaneder_efter, d.antal, 'dream'
