@@ -81,14 +81,15 @@ landings = {table_id: _landing(table_id) for table_id in (FORLOEB, DREAM)}
     kinds={"duckdb", "sql"},
     pool=WRITER_POOL,
     description="person.maalgruppeforloeb, person.dream_perioder (DREAM runs) and person.udtraek from the landed "
-    "pseudonymised extracts: per kommune the newest extract holding it wins; persons as integers (person.personer).",
+    "pseudonymised extracts: per kommune the newest extract holding it wins; persons as integers (a hash of the "
+    "pseudonym, checked for collisions).",
 )
 def forloeb_input(warehouse: WarehouseResource) -> dg.MaterializeResult:
     landing = warehouse.landing()
     winners = {table_id: _newest_per_kommune(landing.all(SOURCE, table_id)) for table_id in (FORLOEB, DREAM)}
     with warehouse.connect() as conn:
         conn.execute("begin transaction")
-        # dream_uger: the weekly table of warehouses from before DREAM runs
+        # dream_uger and personer: tables of warehouses from before DREAM runs and hashed person numbers
         for table in ("maalgruppeforloeb", "dream_uger", "dream_perioder", "udtraek", "personer"):
             conn.execute(f"drop table if exists person.{table}")
         engine.create_inputs(conn)

@@ -42,7 +42,7 @@ def add_weeks(conn, person, kommune, code, weeks):
         "create or replace temp table uger (person_nr integer, kommune_kode varchar, uge integer, kode smallint)"
     )
     conn.executemany("insert into uger values (?, ?, ?, ?)", [[person, kommune, w, code] for w in weeks])
-    conn.execute(f"insert into person.dream_perioder {runs_sql('select * from uger', person='person_nr')}")
+    conn.execute(f"insert into person.dream_perioder {runs_sql('select * from uger', keys='person_nr, kommune_kode')}")
 
 
 def cover_dream(conn, kommune, first, last):
@@ -174,6 +174,37 @@ def test_status_after_a_dream_spell_is_the_run_holding_that_week(conn):
     ]
 
 
+def test_status_after_a_case_system_forloeb_is_the_latest_started_open_one(conn):
+    """Three dagpenge forløb end 31 January 2024: 1 month after is 29 February, 3 months after 30 April."""
+    add_forloeb(
+        conn,
+        [
+            (1, HERNING, DP, "2024-01-01", "2024-01-31"),
+            (1, HERNING, SD, "2024-01-15", "2024-02-29"),  # open on 29 February, its last day
+            (1, HERNING, KH, "2024-02-01", None),  # also open then, started later: wins
+            (2, HERNING, DP, "2024-01-01", "2024-01-31"),
+            (2, HERNING, SD, "2024-02-10", "2024-03-31"),
+            (2, HERNING, KH, "2024-02-10", None),  # the same start as SD: the greater label wins (S > K)
+            (3, HERNING, DP, "2024-01-01", "2024-01-31"),
+            (3, HERNING, SD, "2024-02-01", "2024-02-28"),  # ended the day before: Ingen
+        ],
+    )
+    forloeb.load_code_lists(conn)
+    rows = conn.execute(
+        f"select periode, maaneder_efter, status_efter, antal from ({forloeb.vandringer_efter_forloeb_sql()}) "
+        f"where omraade_kode = '{HERNING}' and kilde = 'fagsystem' and maalgruppe = '{DP}' order by all"
+    ).fetchall()
+    assert rows == [
+        ("2024Q01", 1, "I alt", 3),
+        ("2024Q01", 1, "Ingen", 1),
+        ("2024Q01", 1, KH, 1),
+        ("2024Q01", 1, SD, 1),
+        ("2024Q01", 3, "I alt", 3),
+        ("2024Q01", 3, "Ingen", 1),
+        ("2024Q01", 3, KH, 2),
+    ]
+
+
 def test_two_codes_in_one_week_fail_the_person_weeks_check(conn):
     cover_dream(conn, HERNING, 90, 130)
     add_weeks(conn, 1, HERNING, 111, range(100, 106))
@@ -294,3 +325,117 @@ def test_publish_refuses_to_serve_the_person_schema(tmp_path):
     with pytest.raises(ValueError, match="person-level"):
         publish(duckdb.connect(), tmp_path / "serving.duckdb", schemas=("mart", "person"))
     assert not (tmp_path / "serving.duckdb").exists()
+
+
+def dream_file(lines: list[tuple[str, str, dict[int, int]]]) -> str:
+    """A wide DREAM file for 2024's weeks 1-30: (person_id, kommune, {week: code}) per line."""
+    header = ";".join(["person_id", "kommune", *(f"y_24{w:02d}" for w in range(1, 31))])
+    body = [
+        ";".join([person, kommune, *(str(codes.get(w, "")) for w in range(1, 31))]) for person, kommune, codes in lines
+    ]
+    return "\n".join([header, *body]) + "\n"
+
+
+def dream_marts(tmp_path, text: str, forloeb_rows=()) -> dict[str, list[tuple]]:
+    """The engine from a wide DREAM file read as ingest reads it and case-system rows (person_id, kommune,
+    maalgruppe, start, slut): runs, persons, spells, the check, the marts."""
+    from pipelines.sources.personer import read_text
+
+    path = tmp_path / "dream.csv"
+    path.write_text(text, encoding="utf-8")
+    extract = read_text(path, text, "sha")
+    landed = tmp_path / "landed.parquet"
+    landed.write_bytes(extract.body)
+    conn = duckdb.connect()
+    dimensions(conn)
+    forloeb.create_inputs(conn)
+    conn.execute(f"create temp view dream_rows as select * from read_parquet('{landed}')")
+    conn.execute(
+        "create temp table fagsystem_rows (person_id varchar, kommune_kode varchar, maalgruppe varchar, "
+        "startdato date, slutdato date)"
+    )
+    for row in forloeb_rows:
+        conn.execute("insert into fagsystem_rows values (?, ?, ?, ?, ?)", row)
+    for kommune in extract.kommuner:
+        cover_dream(conn, kommune, *extract.horizon)
+        conn.execute(
+            "insert into person.udtraek values ('fagsystem', ?, 'extract', ?, null, null)", [kommune, HORISONT]
+        )
+    forloeb.load_persons(conn)
+    build(conn)
+    queries = {
+        "runs": "select count(*) from person.dream_perioder",
+        "personer": "select count(distinct person_nr) from (select person_nr from person.dream_perioder "
+        "union all select person_nr from person.maalgruppeforloeb)",
+        "into": forloeb.vandringer_maalgruppe_sql(31),
+        "check": forloeb.model("check_person_weeks"),
+        "spells": "select * from person.dream_forloeb",
+        "efter": forloeb.vandringer_efter_forloeb_sql(),
+        "varigheder": forloeb.varigheder_sql(),
+        "fuldtidspersoner": forloeb.fuldtidspersoner_sql(),
+    }
+    return {name: conn.execute(f"select * from ({query}) order by all").fetchall() for name, query in queries.items()}
+
+
+def test_a_persons_weeks_split_over_two_lines_give_the_same_marts_as_one_line(tmp_path):
+    """Ingest finds runs per line: a person on two lines of one kommune gets adjacent runs that are not maximal.
+    The cuts at weeks 3|4, 12|13 (P1) and 5|6 (P3) fall inside a month, P1's 22|23 at a month's edge. Spells,
+    their status after, varigheder and fuldtidspersoner (once per person and month) must not see the cuts."""
+    p1 = {**dict.fromkeys(range(1, 10), 111), **dict.fromkeys(range(12, 18), 890), 22: 730, 23: 730}
+    p3_herning, p3_holstebro = dict.fromkeys(range(3, 12), 111), dict.fromkeys(range(12, 20), 111)
+    p2 = ("P2", "657", dict.fromkeys(range(1, 31), 890))
+    whole = [("P1", "657", p1), p2, ("P3", "657", p3_herning), ("P3", "661", p3_holstebro)]
+
+    def cut(codes, weeks):
+        return {w: c for w, c in codes.items() if w in weeks}, {w: c for w, c in codes.items() if w not in weeks}
+
+    p1_a, p1_b = cut(p1, {1, 2, 3, 12, 23})
+    p3_a, p3_b = cut(p3_herning, {3, 4, 5})
+    split = [
+        ("P1", "657", p1_a),
+        p2,
+        ("P3", "657", p3_b),
+        ("P1", "657", p1_b),
+        ("P3", "661", p3_holstebro),
+        ("P3", "657", p3_a),
+    ]
+    one, two = dream_marts(tmp_path, dream_file(whole)), dream_marts(tmp_path, dream_file(split))
+    assert two["runs"][0][0] > one["runs"][0][0]  # the cut made runs that are not maximal
+    assert one["check"] == two["check"] and one["check"][0][0] == one["check"][0][1] and one["check"][0][2] == 0
+    for name in ("spells", "efter", "varigheder", "fuldtidspersoner"):
+        assert one[name], name
+        assert two[name] == one[name], name
+
+
+def test_a_second_code_for_a_person_and_week_on_another_line_is_refused(tmp_path):
+    from pipelines.errors import InputError
+    from pipelines.sources.personer import read_text
+
+    text = dream_file([("P1", "657", {1: 111, 2: 111}), ("P2", "657", {2: 890}), ("P1", "661", {2: 890, 3: 890})])
+    path = tmp_path / "dream.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="a second code for the same person and week") as error:
+        read_text(path, text, "sha")
+    assert [(p.row, p.column) for p in error.value.problems] == [(4, "y_2402")]
+
+
+def test_persons_sharing_a_hash_are_numbered_one_by_one(tmp_path, monkeypatch):
+    """person_nr is a 64-bit hash of the pseudonym; should two pseudonyms share one, load_persons numbers the
+    persons one by one instead. Forced here with a hash of 1 bit: the same persons, the same marts."""
+    lines = [("P1", "657", {**dict.fromkeys(range(1, 9), 111), **dict.fromkeys(range(11, 15), 890)})]
+    lines += [("P2", "657", dict.fromkeys(range(2, 7), 890)), ("P3", "661", dict.fromkeys(range(1, 30), 111))]
+    forloeb_rows = [
+        ("P1", "657", DP, dt.date(2024, 1, 1), dt.date(2024, 2, 20)),
+        ("P1", "657", KH, dt.date(2024, 3, 1), None),
+        ("P2", "657", SD, dt.date(2024, 1, 10), dt.date(2024, 3, 1)),
+        ("P4", "661", KH, dt.date(2024, 2, 1), dt.date(2024, 2, 27)),
+        ("P4", "661", DP, dt.date(2024, 3, 4), None),
+    ]
+    hashed = dream_marts(tmp_path, dream_file(lines), forloeb_rows)
+    monkeypatch.setattr(forloeb, "PERSON_HASH", "(hash({}) % 2)")
+    numbered = dream_marts(tmp_path, dream_file(lines), forloeb_rows)
+    assert hashed["personer"] == numbered["personer"] == [(4,)]
+    assert ("2024M03", HERNING, KH, DP, 1) in [r[:5] for r in numbered["into"]]
+    for name in ("runs", "check", "into", "efter", "varigheder", "fuldtidspersoner"):
+        assert numbered[name], name
+        assert numbered[name] == hashed[name], name

@@ -7,9 +7,10 @@ Input, in the `person` schema (never published: warehouse/publish.py refuses it)
   1970-01-05; no pass of the engine touches every person-week;
 - `person.udtraek(kilde, kommune_kode, datagrundlag, horisont, foerste_uge, sidste_uge)`: per source
   ('fagsystem', 'dream') the kommuner the extracts cover and how far they reach.
-Persons are integers (`person_nr`), groups small integers: the sorts and joins over the runs of a billion
-person-weeks stay narrow. One SQL model per file in warehouse/forloeb/; every area is summed from the
-kommuner through mart.omraade_medlemskab, only where the extracts cover all its kommuner (`_areas`).
+Persons are integers (`person_nr`, a 64-bit hash of the pseudonym), groups small integers: the sorts and joins
+over the runs of a billion person-weeks stay narrow. One SQL model per file in warehouse/forloeb/; every area
+is summed from the kommuner through mart.omraade_medlemskab, only where the extracts cover all its kommuner
+(`_areas`).
 The marts' declarations (warehouse/marts.py) call the `*_sql` functions below.
 """
 
@@ -28,6 +29,7 @@ MODELS = Path(__file__).resolve().parent / "forloeb"
 CONFIG = PROJECT_ROOT / "pipelines" / "config" / "forloeb.toml"
 PERSON_SCHEMA = "person"
 ANDEL_NAEVNER = "ingen: beregnet fra DREAM-uger (ingen befolkning at dele med)"
+PERSON_HASH = "hash({})"  # a pseudonym's person_nr (`load_persons`)
 
 
 @cache
@@ -49,11 +51,11 @@ def create_inputs(conn: duckdb.DuckDBPyConnection) -> None:
     """The empty input tables, so the engine runs (to empty marts) before any person data has arrived."""
     conn.execute(f"create schema if not exists {PERSON_SCHEMA}")
     conn.execute(
-        "create table if not exists person.maalgruppeforloeb (forloeb_nr bigint, person_nr integer, "
+        "create table if not exists person.maalgruppeforloeb (forloeb_nr bigint, person_nr ubigint, "
         "kommune_kode varchar, maalgruppe varchar, startdato date, slutdato date)"
     )
     conn.execute(
-        "create table if not exists person.dream_perioder (person_nr integer, kommune_kode varchar, kode smallint, "
+        "create table if not exists person.dream_perioder (person_nr ubigint, kommune_kode varchar, kode smallint, "
         "foerste_uge integer, sidste_uge integer)"
     )
     conn.execute(
@@ -61,29 +63,39 @@ def create_inputs(conn: duckdb.DuckDBPyConnection) -> None:
         "horisont date, foerste_uge integer, sidste_uge integer)"
     )
     conn.execute(
-        "create table if not exists person.dream_forloeb (person_nr integer, gruppe_nr utinyint, kommune_kode varchar, "
+        "create table if not exists person.dream_forloeb (person_nr ubigint, gruppe_nr utinyint, kommune_kode varchar, "
         "start_uge integer, slut_uge integer, uger_paa_ydelse bigint, aaben boolean)"
     )
 
 
 def load_persons(conn: duckdb.DuckDBPyConnection) -> None:
-    """person.personer, person.maalgruppeforloeb and person.dream_perioder from the landed pseudonymised rows.
+    """person.maalgruppeforloeb and person.dream_perioder from the landed pseudonymised rows, persons as integers.
 
-    Reads the relations `fagsystem_rows` and `dream_rows` (landing's columns, DREAM as runs); persons become
-    integers.
-    The numbers are identities only (no rule depends on their order), so they are handed out unsorted.
+    Reads the relations `fagsystem_rows` and `dream_rows` (landing's columns, DREAM as runs). A person's number
+    is a 64-bit hash of the pseudonym, so no run or forløb is joined on a 64-character string; it is checked
+    that no two distinct pseudonyms share one (at 2 M persons about a 1 in 10 million chance), and if any do,
+    the persons are numbered one by one and joined instead. The numbers are identities only (no rule depends
+    on their order).
     """
+    persons = "select person_id from fagsystem_rows union all select person_id from dream_rows"
+    shared = conn.execute(  # distinct (hash, pseudonym) pairs beyond one per hash: exact, no string aggregate
+        f"select count(*) - count(distinct h) from (select distinct {PERSON_HASH.format('person_id')} as h, person_id "
+        f"from ({persons}))"
+    ).fetchone()[0]
+    number, join = PERSON_HASH.format("r.person_id"), ""
+    if shared:
+        conn.execute(
+            "create or replace temp table personer as select person_id, (row_number() over ())::ubigint as person_nr "
+            f"from (select distinct person_id from ({persons}))"
+        )
+        number, join = "p.person_nr", "join personer as p using (person_id)"
     conn.execute(
-        "create table person.personer as select person_id, (row_number() over ())::integer as person_nr "
-        "from (select person_id from fagsystem_rows union select person_id from dream_rows)"
+        f"insert into person.maalgruppeforloeb select row_number() over (), {number}, r.kommune_kode, r.maalgruppe, "
+        f"r.startdato, r.slutdato from fagsystem_rows as r {join}"
     )
     conn.execute(
-        "insert into person.maalgruppeforloeb select row_number() over (), p.person_nr, f.kommune_kode, "
-        "f.maalgruppe, f.startdato, f.slutdato from fagsystem_rows as f join person.personer as p using (person_id)"
-    )
-    conn.execute(
-        "insert into person.dream_perioder select p.person_nr, d.kommune_kode, d.kode, d.foerste_uge, d.sidste_uge "
-        "from dream_rows as d join person.personer as p using (person_id)"
+        f"insert into person.dream_perioder select {number}, r.kommune_kode, r.kode, r.foerste_uge, r.sidste_uge "
+        f"from dream_rows as r {join}"
     )
 
 
@@ -114,6 +126,19 @@ def load_code_lists(conn: duckdb.DuckDBPyConnection) -> None:
         f"""create or replace temp table forloeb_maalgrupper as
         select maalgruppe, ydelsesgruppe_kode
         from read_csv('{ref}/maalgrupper.csv', all_varchar = true, nullstr = '')"""
+    )
+    # The case system's forløb with their målgruppe as a number in label order (the code list's labels and any
+    # other label the data holds): the joins and counts over millions of forløb carry numbers, ties by label stay
+    # ties by number, and the label is put back once per counted row.
+    conn.execute(
+        """create or replace temp table forloeb_maalgruppe_nr as
+        select maalgruppe, (row_number() over (order by maalgruppe))::integer as mg
+        from (select maalgruppe from forloeb_maalgrupper union select maalgruppe from person.maalgruppeforloeb)"""
+    )
+    conn.execute(
+        """create or replace temp view forloeb_sager as
+        select f.forloeb_nr, f.person_nr, f.kommune_kode, m.mg, f.startdato, f.slutdato
+        from person.maalgruppeforloeb as f join forloeb_maalgruppe_nr as m using (maalgruppe)"""
     )
     conn.execute(
         f"""create or replace temp table forloeb_varighedsintervaller as

@@ -18,20 +18,33 @@ RUN_COLUMNS = ("person_id", "kommune_kode", "kode", "foerste_uge", "sidste_uge")
 WEEK_COLUMNS = ("person_id", "kommune_kode", "uge", "kode")
 
 
-def runs_sql(weeks: str, person: str = "person_id") -> str:
-    """SQL: the runs of `weeks` (a query with `person`, kommune_kode, uge, kode; one code per person and week).
+def runs_sql(weeks: str, keys: str = "person_id, kommune_kode") -> str:
+    """SQL: the runs of `weeks` (a query with the `keys`, uge and kode; one code per key and week).
 
-    Within one person, kommune and code, consecutive weeks keep `uge - row_number()` constant: each such
-    value is one run.
+    Within one key and code, consecutive weeks keep `uge - row_number()` constant: each such value is one run.
     """
     return f"""
-    select {person}, kommune_kode, kode, min(uge)::integer as foerste_uge, max(uge)::integer as sidste_uge
+    select {keys}, kode, min(uge)::integer as foerste_uge, max(uge)::integer as sidste_uge
     from (
-        select {person}, kommune_kode, kode, uge,
-            uge - row_number() over (partition by {person}, kommune_kode, kode order by uge) as oe
+        select {keys}, kode, uge, uge - row_number() over (partition by {keys}, kode order by uge) as oe
         from ({weeks})
     )
-    group by {person}, kommune_kode, kode, oe"""
+    group by {keys}, kode, oe"""
+
+
+def line_runs_sql(weeks: str, lines: str) -> str:
+    """SQL: the runs (`RUN_COLUMNS`) of a wide DREAM file: `weeks` (linje, uge, kode) its codes by line number,
+    `lines` (linje, person_id, kommune_kode) each line's person and kommune.
+
+    A line is one person in one kommune, so the runs are found per line, partitioned by an integer, and the
+    person (a 64-character pseudonym) is joined once per run, never per week. A person on several lines gets
+    runs per line, not necessarily maximal (two lines' adjacent weeks of one code stay two runs): the engine's
+    rules hold for such runs (tests/test_forloeb.py pins it), and lines never share a person's week (ingest's check).
+    """
+    return f"""
+    select l.person_id, l.kommune_kode, r.kode, r.foerste_uge, r.sidste_uge
+    from ({runs_sql(weeks, keys="linje")}) as r
+    join ({lines}) as l using (linje)"""
 
 
 def landed_runs_sql(conn: duckdb.DuckDBPyConnection, path: Path) -> str:

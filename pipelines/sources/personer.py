@@ -31,7 +31,7 @@ import duckdb
 
 from pipelines.errors import InputError, Problem
 from pipelines.settings import REFERENCE_DIR
-from pipelines.sources.dream_runs import runs_sql
+from pipelines.sources.dream_runs import line_runs_sql
 
 SOURCE = "personer"
 FORLOEB = "maalgruppeforloeb"
@@ -274,16 +274,21 @@ def _read(
         conn.execute("create temp table uge_map (kolonne varchar, uge integer)")
         conn.executemany("insert into uge_map values (?, ?)", list(weeks.items()))
         conn.execute(
-            f"create temp table long_rows as select r.linje, r.{ident} as ident, r.{_q(columns['kommune'])} as kommune,"
-            f" u.kolonne, u.uge, trim(r.kode) as kode from (unpivot raw_rows on {', '.join(_q(c) for c in weeks)} "
-            f"into name kolonne value kode) as r join uge_map as u using (kolonne) where trim(r.kode) <> ''"
+            f"create temp table long_rows as select r.linje, u.kolonne, u.uge, trim(r.kode) as kode "
+            f"from (unpivot (select linje, {', '.join(_q(c) for c in weeks)} from raw_rows) "
+            f"on {', '.join(_q(c) for c in weeks)} into name kolonne value kode) as r "
+            f"join uge_map as u using (kolonne) where trim(r.kode) <> ''"
         )
         _check(conn, source, _dream_problems(columns))
-        weekly = f"""
-            select {person("r.ident")} as person_id, k.kommune_kode, r.uge, r.kode::smallint as kode
-            from long_rows as r join kommune_map as k on k.navn = lower(trim(r.kommune))"""
-        query = f"{runs_sql(weekly)} order by kommune_kode, person_id, foerste_uge"
-        months = "select distinct strftime(date '1970-01-08' + 7 * uge, '%YM%m') from long_rows"
+        # One pseudonym per line (one person in one kommune), runs found per line: no HMAC per person-week.
+        lines = f"""
+            select r.linje, {person("r." + ident)} as person_id, k.kommune_kode
+            from raw_rows as r join kommune_map as k on k.navn = lower(trim(r.{_q(columns["kommune"])}))"""
+        weekly = "select linje, uge, kode::smallint as kode from long_rows"
+        query = f"{line_runs_sql(weekly, lines)} order by kommune_kode, person_id, foerste_uge"
+        months = (
+            "select distinct strftime(date '1970-01-08' + 7 * uge, '%YM%m') from (select distinct uge from long_rows)"
+        )
         horizon = (min(weeks.values()), max(weeks.values()))
     conn.execute(f"create temp table rows as {query}", params)
     rows = conn.execute("select count(*) from rows").fetchone()[0]
@@ -344,15 +349,20 @@ def _forloeb_problems(columns: dict[str, str]) -> list[str]:
 
 def _dream_problems(columns: dict[str, str]) -> list[str]:
     """SQL yielding (linje, kolonne, besked) for every bad cell of a DREAM file (long_rows: the codes)."""
+    pid = _q(columns["person_id"])
     return [
         f"select linje, {_lit(columns['person_id'])}, 'empty person_id' from raw_rows "
-        f"where coalesce(trim({_q(columns['person_id'])}), '') = ''",
+        f"where coalesce(trim({pid}), '') = ''",
         _unknown_kommune(_q(columns["kommune"]), columns["kommune"]),
         "select linje, kolonne, 'unknown DREAM code ''' || kode || ''': not in data/reference/dream_koder.csv' "
         "from long_rows where try_cast(kode as smallint) is null "
         "or try_cast(kode as smallint) not in (select kode from dream_koder())",
+        # only lines whose person_id is on another line too can hold a second code for a person's week
+        f"select * from (with flere as (select linje, {pid} as ident from raw_rows "
+        f"qualify count(*) over (partition by {pid}) > 1), "
+        "uger as (select f.ident, u.linje, u.kolonne, u.uge from long_rows as u join flere as f using (linje)) "
         "select b.linje, b.kolonne, 'a second code for the same person and week (also on line ' || a.linje || ')' "
-        "from long_rows as a join long_rows as b on a.ident = b.ident and a.uge = b.uge and a.linje < b.linje",
+        "from uger as a join uger as b on a.ident = b.ident and a.uge = b.uge and a.linje < b.linje)",
     ]
 
 

@@ -1,24 +1,28 @@
 -- Out of a målgruppe: for every forløb that ended, where the person is 1 and 3 months after its end,
 -- per quarter of the end. Case system: the målgruppe of another forløb open that day (the latest started
--- wins) or 'Ingen'. DREAM: the ydelsesgruppe of the week holding that day, another code's status, or
--- selvforsørgelse when the week has none; the week's code is that of the person's run holding it (the
+-- wins, ties by the label) or 'Ingen', målgrupper as numbers in label order (forloeb_sager) until the
+-- counted rows are labelled. DREAM: the ydelsesgruppe of the week holding that day, another code's status,
+-- or selvforsørgelse when the week has none; the week's code is that of the person's run holding it (the
 -- latest-starting run at or before it, when it has not ended before it). Days after the extract's horizon
 -- are not known yet: left out. 'I alt' is each row's total.
 with sagsslut as (
     select f.*, h.maaneder_efter, (f.slutdato + to_months(h.maaneder_efter))::date as dag
-    from person.maalgruppeforloeb as f
+    from forloeb_sager as f
     cross join (values (1), (3)) as h(maaneder_efter)
     join person.udtraek as x on x.kilde = 'fagsystem' and x.kommune_kode = f.kommune_kode
     where f.slutdato is not null and (f.slutdato + to_months(h.maaneder_efter))::date <= x.horisont
 ),
-sagsstatus as (
-    select s.slutdato, s.kommune_kode, s.maalgruppe, s.maaneder_efter, 'fagsystem' as kilde,
-        coalesce(arg_max(o.maalgruppe, (o.startdato, o.maalgruppe)), 'Ingen') as status_efter
-    from sagsslut as s
-    left join person.maalgruppeforloeb as o
-        on o.person_nr = s.person_nr and o.forloeb_nr <> s.forloeb_nr
-        and o.startdato <= s.dag and (o.slutdato is null or o.slutdato >= s.dag)
-    group by s.forloeb_nr, s.slutdato, s.kommune_kode, s.maalgruppe, s.maaneder_efter
+sagsstatus as (  -- counted by the number of the målgruppe open that day (null: none), labelled once per group below
+    select date_trunc('quarter', slutdato) as kvartal, kommune_kode, mg, maaneder_efter, status_mg, count(*) as antal
+    from (
+        select s.slutdato, s.kommune_kode, s.mg, s.maaneder_efter, arg_max(o.mg, (o.startdato, o.mg)) as status_mg
+        from sagsslut as s
+        left join forloeb_sager as o
+            on o.person_nr = s.person_nr and o.forloeb_nr <> s.forloeb_nr
+            and o.startdato <= s.dag and (o.slutdato is null or o.slutdato >= s.dag)
+        group by s.forloeb_nr, s.slutdato, s.kommune_kode, s.mg, s.maaneder_efter
+    )
+    group by all
 ),
 dreamslut as (
     select * from (
@@ -41,9 +45,11 @@ dreamkoder as (  -- counted by the code of the run holding the week (null: none)
     group by all
 ),
 alle as (
-    select date_trunc('quarter', slutdato) as kvartal, kommune_kode, maalgruppe, status_efter, maaneder_efter,
-        1 as antal, kilde
-    from sagsstatus
+    select s.kvartal, s.kommune_kode, m.maalgruppe, coalesce(o.maalgruppe, 'Ingen') as status_efter,
+        s.maaneder_efter, s.antal, 'fagsystem' as kilde
+    from sagsstatus as s
+    join forloeb_maalgruppe_nr as m using (mg)
+    left join forloeb_maalgruppe_nr as o on o.mg = s.status_mg
     union all
     select d.kvartal, d.kommune_kode, g.ydelsesgruppe, coalesce(s.ydelsesgruppe, k.status_efter, 'Selvforsørgelse/ingen ydelse'),
         d.maaneder_efter, d.antal, 'dream'

@@ -15,31 +15,37 @@ with forloeb as (
     join forloeb_grupper as g using (gruppe_nr)
     join person.udtraek as x on x.kilde = 'dream' and x.kommune_kode = d.kommune_kode
 ),
-afsluttede as (  -- quarter k = year * 4 + quarter - 1: counted by k, labelled once per group (`kvartal`)
-    select kilde, kommune_kode, ydelsesgruppe, year(til) * 4 + quarter(til) - 1 as k, (til - fra + 1) / 7.0 as uger
+ens as (  -- forløb alike in everything counted below, counted together: the steps below see each once
+    select kilde, kommune_kode, ydelsesgruppe, fra, til, horisont, count(*) as antal
     from forloeb
+    group by all
+),
+afsluttede as (  -- quarter k = year * 4 + quarter - 1: counted by k, labelled once per group (`kvartal`)
+    select kilde, kommune_kode, ydelsesgruppe, year(til) * 4 + quarter(til) - 1 as k, (til - fra + 1) / 7.0 as uger,
+        antal
+    from ens
     where til is not null and til <= horisont
 ),
 aabne as (  -- every quarter end a forløb is open at, up to the horizon
-    select kilde, kommune_kode, ydelsesgruppe, fra, unnest(range(
+    select kilde, kommune_kode, ydelsesgruppe, fra, antal, unnest(range(
         year(fra) * 4 + quarter(fra) - 1,
         least(
             coalesce(year(til) * 4 + quarter(til) - 1, year(horisont + 1) * 4 + quarter(horisont + 1) - 1),
             year(horisont + 1) * 4 + quarter(horisont + 1) - 1
         )
     )) as k
-    from forloeb
+    from ens
 ),
 kvartal as (  -- each quarter's last day and label, once
     select k, (make_date(k // 4, (k % 4) * 3 + 1, 1) + interval 3 month - interval 1 day)::date as kvartalsslut,
         (k // 4)::varchar || 'Q0' || (k % 4 + 1) as periode
     from range(
-        (select min(year(fra) * 4 + quarter(fra) - 1) from forloeb),
-        (select max(greatest(year(coalesce(til, horisont)), year(horisont + 1))) * 4 + 4 from forloeb)
+        (select min(year(fra) * 4 + quarter(fra) - 1) from ens),
+        (select max(greatest(year(coalesce(til, horisont)), year(horisont + 1))) * 4 + 4 from ens)
     ) as r(k)
 ),
 igang as (
-    select a.kilde, a.kommune_kode, a.ydelsesgruppe, a.k, (q.kvartalsslut - a.fra + 1) // 7 as uger
+    select a.kilde, a.kommune_kode, a.ydelsesgruppe, a.k, (q.kvartalsslut - a.fra + 1) // 7 as uger, a.antal
     from aabne as a join kvartal as q using (k)
 ),
 intervaller as (  -- afsluttede: jobindsats' buckets of ended forløb (a y##a27 column each); forloeb: the bands of the y##a21 tables
@@ -53,15 +59,16 @@ intervaller as (  -- afsluttede: jobindsats' buckets of ended forløb (a y##a27 
 ),
 talt as (
     select a.k, a.kommune_kode, a.ydelsesgruppe, 'afsluttede' as maal,
-        coalesce(i.varighedsinterval, 'I alt') as varighedsinterval, count(*) as antal_forloeb,
-        case when i.varighedsinterval is null then avg(a.uger) end as gnsn_varighed_uger, a.kilde
+        coalesce(i.varighedsinterval, 'I alt') as varighedsinterval, sum(a.antal)::bigint as antal_forloeb,
+        case when i.varighedsinterval is null then sum(a.uger * a.antal) / sum(a.antal) end as gnsn_varighed_uger,
+        a.kilde
     from afsluttede as a
     join intervaller as i on i.maal = 'afsluttede' and floor(a.uger) between i.uger_fra and coalesce(i.uger_til, 1e9)
     group by grouping sets ((a.k, a.kommune_kode, a.ydelsesgruppe, a.kilde, i.varighedsinterval),
         (a.k, a.kommune_kode, a.ydelsesgruppe, a.kilde))
     union all by name
     select g.k, g.kommune_kode, g.ydelsesgruppe, 'forloeb' as maal,
-        coalesce(i.varighedsinterval, 'Varighed i alt') as varighedsinterval, count(*) as antal_forloeb,
+        coalesce(i.varighedsinterval, 'Varighed i alt') as varighedsinterval, sum(g.antal)::bigint as antal_forloeb,
         cast(null as double) as gnsn_varighed_uger, g.kilde
     from igang as g
     join intervaller as i on i.maal = 'forloeb' and g.uger between i.uger_fra and coalesce(i.uger_til, 1e9)
