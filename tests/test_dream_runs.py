@@ -9,11 +9,9 @@ import duckdb
 import pytest
 
 from pipelines.errors import InputError
-from pipelines.ingest import ingest_file
-from pipelines.resources.landing import LandingStore
 from pipelines.sources.dream_runs import RUN_COLUMNS, landed_runs_sql, runs_sql
 from pipelines.sources.personer import KEY_VARIABLE, week_number
-from tests.test_personer import NoValidation, all_bytes
+from tests.test_personer import all_bytes, ingest_text
 
 # person, kommune, week, code: A changes code and kommune and has a gap; B has week 53 of 2020.
 WEEKS = [
@@ -92,10 +90,7 @@ S1;657;890;;890;890
 
 def test_ingest_lands_dream_as_pseudonymised_runs(tmp_path, monkeypatch):
     monkeypatch.setenv(KEY_VARIABLE, KEY)
-    path = tmp_path / "dream.csv"
-    path.write_text(DREAM_FILE, encoding="utf-8")
-    landing = LandingStore(tmp_path / "landing", tmp_path / "quarantine")
-    outcome = ingest_file(path, landing, NoValidation())
+    outcome, landing = ingest_text(tmp_path, "dream.csv", DREAM_FILE)
     assert outcome.status == "landed", outcome.message
     assert "personer dream, 3 runs of weeks, kommuner 657" in outcome.message
     [landed] = landing.all("personer", "dream")

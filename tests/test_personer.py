@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest import ingest_file
+from pipelines.ingest import Outcome, ingest_file
 from pipelines.resources.landing import LandingStore
 from pipelines.sources.personer import KEY_VARIABLE
 
@@ -29,12 +30,17 @@ def all_bytes(folder) -> bytes:
     return b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
 
 
+def ingest_text(folder: Path, name: str, text: str, inbox: Path | None = None) -> tuple[Outcome, LandingStore]:
+    """`text` written as the file `name` (in `inbox` when given) and ingested into a landing zone in `folder`."""
+    path = (inbox or folder) / name
+    path.write_text(text, encoding="utf-8")
+    landing = LandingStore(folder / "landing", folder / "quarantine")
+    return ingest_file(path, landing, NoValidation(), inbox), landing
+
+
 def test_without_the_key_the_file_is_refused_and_not_kept(tmp_path, monkeypatch):
     monkeypatch.delenv(KEY_VARIABLE, raising=False)
-    path = tmp_path / "forloeb.csv"
-    path.write_text(FILE, encoding="utf-8")
-    landing = LandingStore(tmp_path / "landing", tmp_path / "quarantine")
-    outcome = ingest_file(path, landing, NoValidation())
+    outcome, _ = ingest_text(tmp_path, "forloeb.csv", FILE)
     assert outcome.status == "rejected" and KEY_VARIABLE in outcome.message
     kept = all_bytes(tmp_path / "quarantine")
     assert b"reason" in kept and CPR.encode() not in kept and b"010190-1234" not in kept
@@ -44,10 +50,7 @@ def test_without_the_key_the_file_is_refused_and_not_kept(tmp_path, monkeypatch)
 
 def test_with_the_key_landing_keeps_only_pseudonyms(tmp_path, monkeypatch):
     monkeypatch.setenv(KEY_VARIABLE, KEY)
-    path = tmp_path / "forloeb.csv"
-    path.write_text(FILE, encoding="utf-8")
-    landing = LandingStore(tmp_path / "landing", tmp_path / "quarantine")
-    outcome = ingest_file(path, landing, NoValidation())
+    outcome, landing = ingest_text(tmp_path, "forloeb.csv", FILE)
     assert outcome.status == "landed", outcome.message
     stored = all_bytes(tmp_path / "landing")
     assert CPR.encode() not in stored and KEY.encode() not in stored
@@ -55,14 +58,12 @@ def test_with_the_key_landing_keeps_only_pseudonyms(tmp_path, monkeypatch):
     ids = {row[0] for row in duckdb.execute("select person_id from read_parquet(?)", [str(landed.path)]).fetchall()}
     assert ids == {hmac.new(KEY.encode(), CPR.encode(), hashlib.sha256).hexdigest()}  # both spellings, one person
     assert landed.meta["original_sha256"] == hashlib.sha256(FILE.encode()).hexdigest()
-    assert ingest_file(path, landing, NoValidation()).status == "unchanged"
+    assert ingest_file(tmp_path / "forloeb.csv", landing, NoValidation()).status == "unchanged"
 
 
 def test_unknown_label_names_file_line_and_label(tmp_path, monkeypatch):
     monkeypatch.setenv(KEY_VARIABLE, KEY)
-    path = tmp_path / "forloeb.csv"
-    path.write_text(FILE.replace("Dagpengemodtagere", "Dagpengemodtager"), encoding="utf-8")
-    outcome = ingest_file(path, LandingStore(tmp_path / "l", tmp_path / "q"), NoValidation())
+    outcome, _ = ingest_text(tmp_path, "forloeb.csv", FILE.replace("Dagpengemodtagere", "Dagpengemodtager"))
     assert outcome.status == "rejected"
     assert "line 3" in outcome.message and "'Dagpengemodtager'" in outcome.message and CPR not in outcome.message
 
@@ -72,10 +73,8 @@ def test_a_refused_person_file_leaves_the_inbox_and_is_kept_nowhere(tmp_path, mo
     monkeypatch.delenv(KEY_VARIABLE, raising=False)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    path = inbox / "forloeb.csv"
-    path.write_text(FILE, encoding="utf-8")
-    landing = LandingStore(tmp_path / "landing", tmp_path / "quarantine")
-    assert ingest_file(path, landing, NoValidation(), inbox).status == "rejected"
-    assert not path.exists()
+    outcome, _ = ingest_text(tmp_path, "forloeb.csv", FILE, inbox)
+    assert outcome.status == "rejected"
+    assert not (inbox / "forloeb.csv").exists()
     kept = all_bytes(tmp_path)
     assert CPR.encode() not in kept and b"010190-1234" not in kept and b"reason" in kept
