@@ -56,13 +56,20 @@ def build(conn, gap=4):
     forloeb.build_spells(conn, gap)
 
 
-def into(conn, look_back=31):
+def mart_rows(conn, mart_sql, columns, where, params=None):
+    """`columns` of a mart's rows (`mart_sql`, its engine query) that `where` selects, sorted; the code lists
+    loaded first, as the engine does."""
     forloeb.load_code_lists(conn)
-    rows = forloeb.vandringer_maalgruppe_sql(look_back)
-    return conn.execute(
-        f"select periode, omraade_kode, til_maalgruppe, fra_maalgruppe, antal from ({rows}) "
-        "where omraade_kode in ('657', '661') order by all"
-    ).fetchall()
+    return conn.execute(f"select {columns} from ({mart_sql}) where {where} order by all", params).fetchall()
+
+
+def into(conn, look_back=31):
+    return mart_rows(
+        conn,
+        forloeb.vandringer_maalgruppe_sql(look_back),
+        "periode, omraade_kode, til_maalgruppe, fra_maalgruppe, antal",
+        "omraade_kode in ('657', '661')",
+    )
 
 
 def spells(conn, gap, first, last):
@@ -189,11 +196,12 @@ def test_status_after_a_case_system_forloeb_is_the_latest_started_open_one(conn)
             (3, HERNING, SD, "2024-02-01", "2024-02-28"),  # ended the day before: Ingen
         ],
     )
-    forloeb.load_code_lists(conn)
-    rows = conn.execute(
-        f"select periode, maaneder_efter, status_efter, antal from ({forloeb.vandringer_efter_forloeb_sql()}) "
-        f"where omraade_kode = '{HERNING}' and kilde = 'fagsystem' and maalgruppe = '{DP}' order by all"
-    ).fetchall()
+    rows = mart_rows(
+        conn,
+        forloeb.vandringer_efter_forloeb_sql(),
+        "periode, maaneder_efter, status_efter, antal",
+        f"omraade_kode = '{HERNING}' and kilde = 'fagsystem' and maalgruppe = '{DP}'",
+    )
     assert rows == [
         ("2024Q01", 1, "I alt", 3),
         ("2024Q01", 1, "Ingen", 1),
@@ -236,12 +244,13 @@ def test_fuldtidspersoner_count_each_person_week_once(conn):
     cover_dream(conn, HERNING, 2800, 2860)
     add_weeks(conn, 1, HERNING, 111, range(2810, 2830))
     add_weeks(conn, 2, HERNING, 890, range(2810, 2830))
-    forloeb.load_code_lists(conn)
-    rows = conn.execute(
-        f"select periode, ydelsesgruppe_kode, personer, fuldtidspersoner from ({forloeb.fuldtidspersoner_sql()}) "
-        f"where omraade_kode = '{HERNING}' and periode = (select min(periode) from ({forloeb.fuldtidspersoner_sql()}) "
-        "where fuldtidspersoner = 2 and ydelsesgruppe_kode = 'ptv_i_alt') order by all"
-    ).fetchall()
+    rows = mart_rows(
+        conn,
+        forloeb.fuldtidspersoner_sql(),
+        "periode, ydelsesgruppe_kode, personer, fuldtidspersoner",
+        f"omraade_kode = '{HERNING}' and periode = (select min(periode) from ({forloeb.fuldtidspersoner_sql()}) "
+        "where fuldtidspersoner = 2 and ydelsesgruppe_kode = 'ptv_i_alt')",
+    )
     assert [r[1:] for r in rows] == [("ptv_a_dagpenge", 1, 1), ("ptv_i_alt", 2, 2), ("ptv_sygedagpenge", 1, 1)]
 
 
@@ -260,11 +269,12 @@ def test_a_person_with_several_runs_in_a_month_counts_once(conn):
         (5, HOLSTEBRO, 111, [2816]),
     ]:
         add_weeks(conn, person, kommune, code, weeks)
-    forloeb.load_code_lists(conn)
-    rows = conn.execute(
-        f"select omraade_kode, ydelsesgruppe_kode, personer, fuldtidspersoner from ({forloeb.fuldtidspersoner_sql()}) "
-        f"where periode = '2023M12' and omraade_kode in ('{HERNING}', '{HOLSTEBRO}') order by all"
-    ).fetchall()
+    rows = mart_rows(
+        conn,
+        forloeb.fuldtidspersoner_sql(),
+        "omraade_kode, ydelsesgruppe_kode, personer, fuldtidspersoner",
+        f"periode = '2023M12' and omraade_kode in ('{HERNING}', '{HOLSTEBRO}')",
+    )
     assert rows == [
         (HERNING, "ptv_a_dagpenge", 3, 2),  # 7 weeks / 4
         (HERNING, "ptv_i_alt", 3, 2),
@@ -310,12 +320,13 @@ def test_an_area_whose_kommuner_are_all_covered_is_their_sum(conn):
         [HORISONT, region, HERNING, HOLSTEBRO],
     )
     add_forloeb(conn, [(1, HERNING, KH, "2024-03-01", None), (2, HOLSTEBRO, KH, "2024-03-05", None)])
-    forloeb.load_code_lists(conn)
-    rows = conn.execute(
-        f"select antal, antal_kommuner = antal_kommuner_med_vaerdi, datagrundlag, aggregering "
-        f"from ({forloeb.vandringer_maalgruppe_sql(31)}) where omraade_kode = ?",
+    rows = mart_rows(
+        conn,
+        forloeb.vandringer_maalgruppe_sql(31),
+        "antal, antal_kommuner = antal_kommuner_med_vaerdi, datagrundlag, aggregering",
+        "omraade_kode = ?",
         [region],
-    ).fetchall()
+    )
     assert rows == [(2, True, "extract", "kommunesum")]  # the other covered kommuner had nobody: 0, not unknown
 
 
